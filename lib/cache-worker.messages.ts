@@ -1,0 +1,106 @@
+/** Every error and log text of the library, so their wording is reviewed in one place. */
+
+const where = (bucket: string, field: string) => `cache worker "${bucket}": field "${field}"`;
+
+// Configuration
+export const notDecorated = (storeName: string) =>
+  `${storeName} is registered with CacheWorkerModule.forFeature but has no @CacheWorker({ bucket }) decorator`;
+export const notAStore = (storeName: string) =>
+  `${storeName} is decorated with @CacheWorker but does not extend CacheWorkerStore`;
+export const missingLoad = (bucket: string) => `${where(bucket, 'load')}: the store has no load(key) method`;
+export const emptyBucket = (storeName: string) =>
+  `${storeName}: field "bucket" of @CacheWorker must be a non-empty string`;
+export const duplicateBucket = (bucket: string, first: string, second: string) =>
+  `cache worker "${bucket}": field "bucket" is used by both ${first} and ${second}; bucket names must be unique`;
+export const bucketOverride = (bucket: string, source: string) =>
+  `${where(bucket, 'bucket')}: the bucket name is set in @CacheWorker only, not in ${source}`;
+export const unknownField = (bucket: string, field: string, source: string) =>
+  `${where(bucket, field)}: unknown field in ${source}`;
+export const notAnObject = (bucket: string, source: string) =>
+  `cache worker "${bucket}": ${source} must be an object`;
+export const invalidField = (bucket: string, field: string, expected: string, value: unknown) =>
+  `${where(bucket, field)}: expected ${expected}, got ${describeValue(value)}`;
+export const sharedFile = (bucket: string, other: string, file: string) =>
+  `${where(bucket, 'file')}: "${file}" is also the dump file of bucket "${other}"; each bucket needs its own file`;
+export const missingDependency = (bucket: string, storeName: string, cause: string) =>
+  `cache worker "${bucket}": ${storeName} can't be created: a dependency is missing. Add the module that ` +
+  `provides it to CacheWorkerModule.forFeature([${storeName}], { imports: [...] }).\n${cause}`;
+export const unknownBuckets = (names: string[]) =>
+  `CacheWorkerModule.forRoot: field "buckets" names buckets no store registers: ${names.join(', ')}`;
+
+// Startup
+export const initStopped = (bucket: string, reason: string) => `cache worker "${bucket}": init stopped startup: ${reason}`;
+export const initThrew = (error: string) => `init threw: ${error}; startup continues with an empty bucket`;
+export const initWarned = (message: string) => `init: ${message}`;
+export const initFailed = (error: string) => `init failed: ${error}; startup continues`;
+export const initInvalidResult = () => `init returned something that is not an InitResult; it is ignored`;
+export const initSeedInvalid = (error: string) => `init returned a seed that can't be read: ${error}; it is ignored`;
+export const dumpMissing = (file: string) => `no dump at ${file} (normal on a first start); running init`;
+export const dumpLoaded = (entries: number, file: string, ms: number) =>
+  `loaded ${entries} entries from ${file} in ${ms.toFixed(1)} ms`;
+export const dumpUnreadable = (file: string, reason: string, keptAs: string | null) =>
+  `dump ${file} can't be used: ${reason}; ` +
+  (keptAs ? `kept as ${keptAs}; ` : '') +
+  'running init';
+export const reviveFailed = (count: number, error: string) =>
+  `revive threw for ${count} entries of the dump (first error: ${error}); those keys will load on demand`;
+export const staleTempRemoved = (count: number) => `removed ${count} temporary dump files left by an interrupted write`;
+
+// Loads
+export const loadFailed = (key: string, error: string) => `load(${key}) failed: ${error}`;
+export const loadThrew = (key: string, error: string) => `load(${key}) threw: ${error}`;
+export const loadTimedOut = (ms: number) => `load timed out after ${ms} ms`;
+export const loadAborted = () => `load aborted: the application is shutting down`;
+export const loadInvalidResult = () => `load returned something that is not a LoadResult ({ ok: true, value } or { ok: false, error })`;
+export const loadExtraInvalid = (key: string, error: string) => `load(${key}) returned an extra that can't be read: ${error}`;
+export const loadDebug = (key: string, ms: number) => `load(${key}) took ${ms.toFixed(1)} ms`;
+export const invalidKey = (error: string) => `invalid key: ${error}`;
+export const keyTooDeep = (limit: number) => `a key may nest at most ${limit} levels (is it cyclic?)`;
+
+// Refresh
+export const refreshSummary = (refreshed: number, failed: number, skipped: number, ms: number) =>
+  `refresh: ${refreshed} refreshed, ${failed} failed, ${skipped} skipped in ${ms.toFixed(0)} ms`;
+export const refreshFailures = (failed: number, sample: string[]) =>
+  `refresh: ${failed} keys failed and kept their old value (${sample.join('; ')}${failed > sample.length ? '; …' : ''})`;
+export const refreshFilterThrew = (key: string, error: string) =>
+  `refreshFilter(${key}) threw: ${error}; the old value is kept`;
+export const refreshSkippedTick = () => `refresh tick skipped: the previous refresh is still running`;
+export const refreshCrashed = (error: string) => `refresh failed: ${error}`;
+
+// Dumps
+export const dumpWritten = (entries: number, bytes: number, ms: number) =>
+  `dump written: ${entries} entries, ${bytes} bytes in ${ms.toFixed(1)} ms`;
+export const dumpWriteFailed = (file: string, error: string) =>
+  `dump to ${file} failed: ${error}; the bucket keeps serving and the next dump retries`;
+export const dumpLeftOut = (count: number, error: string) =>
+  `${count} entries can't be serialized and were left out of the dump (first error: ${error})`;
+export const noDumpFile = (bucket: string) => `cache worker "${bucket}" has no dump file`;
+export const cacheDisabled = (bucket: string) => `cache worker "${bucket}" has the cache disabled; nothing is dumped`;
+
+// Shutdown
+export const shutdownWaitExpired = (count: number, ms: number) =>
+  `${count} loads ignored their abort signal for ${ms} ms; shutdown goes on without them`;
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return typeof value;
+}
+
+// Dump format (reasons a dump can't be used)
+export const dumpTooShort = (size: number) => `the file is too short for a dump (${size} bytes)`;
+export const dumpBadMagic = () => `it is not a cache worker dump (bad magic)`;
+export const dumpBadVersion = (found: number, supported: number) =>
+  `format version ${found} is not supported (this version reads ${supported})`;
+export const dumpHeaderChecksum = () => `the header checksum does not match`;
+export const dumpOtherBucket = (found: string) => `it is the dump of bucket "${found}"`;
+export const dumpTruncated = (expected: number, found: number) =>
+  `its size is wrong (expected ${expected} bytes, found ${found}): truncated or appended to`;
+export const dumpPayloadChecksum = () => `the payload checksum does not match`;
+export const dumpBadChunk = (offset: number) => `the chunk at byte ${offset} can't be read`;
+export const dumpCountMismatch = (expected: number, found: number) =>
+  `it holds ${found} entries where its header says ${expected}`;
+export const dumpNotAFile = () => `it is not a regular file`;
+export const notRegistered = (storeName: string) =>
+  `${storeName} is not registered: add it to CacheWorkerModule.forFeature([...])`;

@@ -1,0 +1,61 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { REFRESH_INTERVAL_PREFIX } from './cache-worker.constants.js';
+import { CACHE_WORKER_MODULE_OPTIONS } from './cache-worker.module-definition.js';
+import { CacheWorkerRegistry } from './cache-worker.registry.js';
+import type { CacheWorkerModuleOptions } from './interfaces/module-options.interface.js';
+import { engineOf } from './store/cache-worker.store.js';
+import * as messages from './cache-worker.messages.js';
+
+/**
+ * The lifecycle of every registered store: fill from dump or `init` at module init, start refresh
+ * timers at application bootstrap, and at shutdown stop them, abort loads and write the final dumps.
+ */
+@Injectable()
+export class CacheWorkerOrchestrator implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('CacheWorker');
+  /** The app's registry when it imports ScheduleModule, else one of our own. */
+  private readonly schedulerRegistry: SchedulerRegistry;
+  private readonly intervalNames: string[] = [];
+
+  constructor(
+    private readonly registry: CacheWorkerRegistry,
+    @Optional() schedulerRegistry?: SchedulerRegistry,
+    @Optional() @Inject(CACHE_WORKER_MODULE_OPTIONS) private readonly rootOptions?: CacheWorkerModuleOptions,
+  ) {
+    this.schedulerRegistry = schedulerRegistry ?? new SchedulerRegistry();
+  }
+
+  async onModuleInit(): Promise<void> {
+    const known = new Set(this.registry.getBuckets());
+    const unknown = Object.keys(this.rootOptions?.buckets ?? {}).filter((bucket) => !known.has(bucket));
+    if (unknown.length > 0) this.logger.warn(messages.unknownBuckets(unknown));
+    await Promise.all(this.registry.getStores().map((store) => engineOf(store).start()));
+  }
+
+  onApplicationBootstrap(): void {
+    for (const store of this.registry.getStores()) {
+      const { refreshInterval, cacheEnabled, bucket } = store.config;
+      if (!refreshInterval || !cacheEnabled) continue;
+      const engine = engineOf(store);
+      const name = `${REFRESH_INTERVAL_PREFIX}${bucket}`;
+      this.schedulerRegistry.addInterval(name, setInterval(() => engine.refreshTick(), refreshInterval));
+      this.intervalNames.push(name);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const name of this.intervalNames.splice(0)) {
+      if (this.schedulerRegistry.doesExist('interval', name)) this.schedulerRegistry.deleteInterval(name);
+    }
+    await Promise.all(this.registry.getStores().map((store) => engineOf(store).close()));
+  }
+}

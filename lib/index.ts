@@ -1,0 +1,9 @@
+export { CacheWorkerModule } from './cache-worker.module.js';
+export { CACHE_WORKER_MODULE_OPTIONS } from './cache-worker.module-definition.js';
+export { CacheWorkerRegistry } from './cache-worker.registry.js';
+export { DEFAULT_SETTINGS, REFRESH_INTERVAL_PREFIX } from './cache-worker.constants.js';
+export { CacheWorkerStore } from './store/cache-worker.store.js';
+export type { CacheWorkerLogger } from './store/logger.interface.js';
+export * from './decorators/index.js';
+export * from './errors/index.js';
+export * from './interfaces/index.js';

@@ -1,0 +1,34 @@
+/**
+ * Settings of one bucket that can come from any step of the configuration cascade.
+ * Every field is documented in the README's configuration table.
+ */
+export interface CacheWorkerSettings {
+  /** Dump file path; `null` or absent means no persistence. */
+  file: string | null;
+  /** Full refresh period in ms; `0` or `null` disables the periodic refresh. */
+  refreshInterval: number | null;
+  /** `false`: every read calls `load` and nothing is stored. */
+  cacheEnabled: boolean;
+  /** Most `load` calls in flight during a full refresh. */
+  refreshConcurrency: number;
+  /** A `load` slower than this (ms) resolves as an error; `0` means no timeout. */
+  loadTimeout: number;
+  /** Longest time (ms) `app.close()` waits for in-flight loads before the final dump. */
+  shutdownTimeout: number;
+  /** Delay (ms) that coalesces the dump written after changes; `0` writes on the next tick. */
+  dumpDelay: number;
+  /** Replace keys in log lines with a short hash, for keys that are personal data. */
+  redactKeys: boolean;
+}
+
+/** The resolved, frozen configuration of one bucket: every setting plus its name. */
+export interface CacheWorkerConfig extends CacheWorkerSettings {
+  /** Unique name of the bucket. */
+  readonly bucket: string;
+}
+
+/** Options of the `@CacheWorker` decorator: the bucket name and any settings. */
+export interface CacheWorkerOptions extends Partial<CacheWorkerSettings> {
+  /** Unique name of the bucket; set here and nowhere else. */
+  bucket: string;
+}

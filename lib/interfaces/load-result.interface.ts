@@ -1,0 +1,24 @@
+/** What `load` is given besides the key. */
+export interface LoadContext {
+  /** Fires when the load times out and when the application shuts down. */
+  readonly signal: AbortSignal;
+}
+
+/** Extra entries a `load` may return to be stored beside the requested key. */
+export type LoadExtra<K, V> = ReadonlyMap<K, V> | Readonly<Record<string, V>>;
+
+/** A successful load: `value` is stored under the key, and every entry of `extra` too. */
+export interface LoadSuccess<K, V> {
+  ok: true;
+  value: V;
+  extra?: LoadExtra<K, V>;
+}
+
+/** A failed load: nothing is stored and the caller gets the error as text. */
+export interface LoadFailure {
+  ok: false;
+  error: unknown;
+}
+
+/** What a store's `load(key)` returns or resolves to. */
+export type LoadResult<V, K = unknown> = LoadSuccess<K, V> | LoadFailure;

@@ -1,0 +1,443 @@
+import { performance } from 'node:perf_hooks';
+import type { CacheWorkerConfig } from '../interfaces/cache-worker-config.interface.js';
+import type {
+  DumpResult,
+  FetchNoSaveResult,
+  FetchOptions,
+  FetchResult,
+  RefreshResult,
+} from '../interfaces/fetch-result.interface.js';
+import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
+import { CacheWorkerDumpError, CacheWorkerStopError } from '../errors/cache-worker.errors.js';
+import { describeError, describeKey } from '../utils/describe.js';
+import * as messages from '../cache-worker.messages.js';
+import type { CacheWorkerLogger } from './logger.interface.js';
+import { LoadRunner, type LoadFunction, type LoadOutcome } from './load-runner.js';
+import { ValueKeyedMap } from './value-keyed-map.js';
+import { StatsCounters } from './stats.js';
+import { runPool } from './refresh-pool.js';
+import { entriesOf } from './entries-of.js';
+import { quarantineDumpFile, readDumpFile, removeStaleTempFiles, writeDumpFile } from './dump-file.js';
+
+/** The user's callbacks, bound to their store. */
+export interface StoreCallbacks<K, V> {
+  load: LoadFunction<K>;
+  init?: (config: CacheWorkerConfig) => unknown;
+  refreshFilter?: (key: K, newValue: V, oldValue: V) => unknown;
+  revive?: (value: unknown) => V;
+}
+
+/** One load shared by every concurrent reader of a key. */
+interface Flight<V> {
+  promise: Promise<LoadOutcome<V>>;
+  /** Whether the value is stored: true as soon as one sharing caller wants it saved. */
+  save: boolean;
+}
+
+const SAMPLE_FAILURES = 3;
+
+/**
+ * The cache engine of one bucket: entries, single-flight loads, full refresh, dumps and statistics.
+ * It knows nothing of Nest; the Nest shell creates it with a resolved config and a logger.
+ */
+export class CacheEngine<K, V> {
+  readonly counters = new StatsCounters();
+  private readonly entries = new ValueKeyedMap<K, V>();
+  private readonly flights = new ValueKeyedMap<K, Flight<V>>();
+  private readonly runner: LoadRunner<K>;
+  private refreshing: Promise<RefreshResult> | null = null;
+  private dumpTimer: NodeJS.Timeout | null = null;
+  private activeDump: Promise<DumpResult> | null = null;
+  private queuedDump: Promise<DumpResult> | null = null;
+  private lastDumpFailure: string | null = null;
+  private closing = false;
+
+  constructor(
+    readonly config: CacheWorkerConfig,
+    private readonly callbacks: StoreCallbacks<K, V>,
+    private readonly logger: CacheWorkerLogger,
+  ) {
+    this.runner = new LoadRunner(callbacks.load, logger, (key) => this.keyText(key));
+  }
+
+  // ---- reads: the hit path first, and it stays this short ----
+
+  fetch(key: K, options?: FetchOptions): Promise<FetchResult<V>> {
+    try {
+      if (options === undefined || options.reload !== true) {
+        const value = this.entries.get(key);
+        if (value !== undefined || this.entries.has(key)) {
+          this.counters.hits++;
+          return Promise.resolve({ ok: true, value: value as V });
+        }
+      }
+      return this.loadThrough(key, options);
+    } catch (error) {
+      return Promise.resolve({ ok: false, error: messages.invalidKey(describeError(error)) });
+    }
+  }
+
+  async fetchNoSave(key: K, options?: FetchOptions): Promise<FetchNoSaveResult<V>> {
+    try {
+      if (options?.reload !== true) {
+        const value = this.entries.get(key);
+        if (value !== undefined || this.entries.has(key)) {
+          this.counters.hits++;
+          return { ok: true, value: value as V, loaded: false };
+        }
+      }
+      this.counters.misses++;
+      const outcome = await this.shared(key, false, options?.timeout);
+      return outcome.ok ? { ok: true, value: outcome.value, loaded: true } : { ok: false, error: outcome.error };
+    } catch (error) {
+      return { ok: false, error: messages.invalidKey(describeError(error)) };
+    }
+  }
+
+  peek(key: K): V | undefined {
+    try {
+      return this.entries.get(key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  has(key: K): boolean {
+    try {
+      return this.entries.has(key);
+    } catch {
+      return false;
+    }
+  }
+
+  keys(): K[] {
+    return [...this.entries.keys()];
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  stats(): CacheWorkerStats {
+    return this.counters.snapshot(this.config.bucket, this.entries.size);
+  }
+
+  // ---- writes ----
+
+  set(key: K, value: V): void {
+    if (!this.config.cacheEnabled) return;
+    this.entries.set(key, value);
+    this.markDirty();
+  }
+
+  delete(key: K): boolean {
+    const deleted = this.entries.delete(key);
+    if (deleted) this.markDirty();
+    return deleted;
+  }
+
+  clear(): void {
+    if (this.entries.size === 0) return;
+    this.entries.clear();
+    this.markDirty();
+  }
+
+  // ---- loads ----
+
+  private async loadThrough(key: K, options: FetchOptions | undefined): Promise<FetchResult<V>> {
+    this.counters.misses++;
+    const outcome = await this.shared(key, options?.skipSave !== true, options?.timeout);
+    return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error };
+  }
+
+  /** Joins the load of `key` in flight, or starts one; a caller's own timeout bounds only its wait. */
+  private shared(key: K, save: boolean, timeout: number | undefined): Promise<LoadOutcome<V>> {
+    const existing = this.flights.get(key);
+    if (existing === undefined) {
+      const flight = this.startFlight(key, timeout ?? this.config.loadTimeout, 'warn');
+      flight.save = save;
+      return flight.promise;
+    }
+    if (save) existing.save = true;
+    return timeout === undefined ? existing.promise : waitAtMost(existing.promise, timeout);
+  }
+
+  private startFlight(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug'): Flight<V> {
+    if (this.closing) {
+      return { save: false, promise: Promise.resolve({ ok: false, error: messages.loadAborted() }) };
+    }
+    this.counters.loads++;
+    const flight: Flight<V> = { save: false, promise: undefined as never };
+    flight.promise = this.runner.run<V>(key, timeoutMs, failureLevel).then((outcome) => {
+      this.flights.delete(key);
+      if (!outcome.ok) this.counters.loadErrors++;
+      else if (flight.save) this.storeLoaded(key, outcome);
+      return outcome;
+    });
+    this.flights.set(key, flight);
+    return flight;
+  }
+
+  private storeLoaded(key: K, outcome: { value: V; extra: unknown }): void {
+    if (!this.config.cacheEnabled) return;
+    this.entries.set(key, outcome.value);
+    if (outcome.extra !== undefined && outcome.extra !== null) {
+      try {
+        for (const [extraKey, extraValue] of entriesOf(outcome.extra)) this.entries.set(extraKey as K, extraValue as V);
+      } catch (error) {
+        this.logger.warn(messages.loadExtraInvalid(this.keyText(key), describeError(error)));
+      }
+    }
+    this.markDirty();
+  }
+
+  // ---- full refresh ----
+
+  fullRefresh(): Promise<RefreshResult> {
+    this.refreshing ??= this.runRefresh().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  /** A timer tick: starts a refresh unless one is running (refreshes never overlap). */
+  refreshTick(): void {
+    if (this.refreshing) {
+      this.counters.refreshesSkipped++;
+      this.logger.debug(messages.refreshSkippedTick());
+      return;
+    }
+    void this.fullRefresh();
+  }
+
+  private async runRefresh(): Promise<RefreshResult> {
+    const started = performance.now();
+    const result = { refreshed: 0, failed: 0, skipped: 0, durationMs: 0 };
+    const failures: string[] = [];
+    try {
+      const keys = [...this.entries.keys()];
+      await runPool(
+        keys,
+        this.config.refreshConcurrency,
+        async (key) => {
+          const flight = this.flights.get(key) ?? this.startFlight(key, this.config.loadTimeout, 'debug');
+          const outcome = await flight.promise;
+          const verdict = outcome.ok ? this.applyRefreshed(key, outcome) : 'failed';
+          result[verdict]++;
+          if (!outcome.ok && failures.length < SAMPLE_FAILURES) failures.push(`${this.keyText(key)}: ${outcome.error}`);
+        },
+        () => this.closing,
+      );
+    } catch (error) {
+      this.logger.error(messages.refreshCrashed(describeError(error)));
+    }
+    result.durationMs = performance.now() - started;
+    this.recordRefresh(result, failures);
+    if (this.config.file && !this.closing) await this.dump();
+    return result;
+  }
+
+  private applyRefreshed(key: K, outcome: { value: V; extra: unknown }): 'refreshed' | 'failed' | 'skipped' {
+    if (!this.entries.has(key)) return 'skipped'; // deleted while the refresh ran: don't bring it back
+    if (this.callbacks.refreshFilter) {
+      let keep: unknown;
+      try {
+        keep = this.callbacks.refreshFilter(key, outcome.value, this.entries.get(key) as V);
+      } catch (error) {
+        this.logger.warn(messages.refreshFilterThrew(this.keyText(key), describeError(error)));
+        return 'failed';
+      }
+      if (keep === false) return 'skipped';
+    }
+    this.storeLoaded(key, outcome);
+    return 'refreshed';
+  }
+
+  private recordRefresh(result: RefreshResult, failures: string[]): void {
+    const { refreshed, failed, skipped, durationMs } = result;
+    this.counters.refreshes++;
+    this.counters.refreshFailures += failed;
+    this.counters.lastRefreshAt = Date.now();
+    this.counters.lastRefreshDurationMs = durationMs;
+    this.counters.lastRefreshResult = { refreshed, failed, skipped };
+    this.logger.log(messages.refreshSummary(refreshed, failed, skipped, durationMs));
+    if (failed > 0 && failures.length > 0) this.logger.warn(messages.refreshFailures(failed, failures));
+  }
+
+  // ---- dumps ----
+
+  /** Writes the dump now (after any write in progress); never rejects. */
+  dump(): Promise<DumpResult> {
+    if (!this.config.file) return Promise.resolve({ ok: false, error: messages.noDumpFile(this.config.bucket) });
+    if (!this.config.cacheEnabled) return Promise.resolve({ ok: false, error: messages.cacheDisabled(this.config.bucket) });
+    this.cancelScheduledDump();
+    if (this.queuedDump) return this.queuedDump;
+    if (this.activeDump) {
+      this.queuedDump = this.activeDump.then(() => {
+        this.queuedDump = null;
+        return this.startDump();
+      });
+      return this.queuedDump;
+    }
+    return this.startDump();
+  }
+
+  private startDump(): Promise<DumpResult> {
+    this.activeDump = this.writeDump().finally(() => (this.activeDump = null));
+    return this.activeDump;
+  }
+
+  private async writeDump(): Promise<DumpResult> {
+    const file = this.config.file!;
+    const started = performance.now();
+    try {
+      const report = await writeDumpFile(file, this.config.bucket, this.entries);
+      const durationMs = performance.now() - started;
+      Object.assign(this.counters, {
+        dumps: this.counters.dumps + 1,
+        lastDumpAt: Date.now(),
+        lastDumpBytes: report.bytes,
+        lastDumpDurationMs: durationMs,
+      });
+      this.lastDumpFailure = null;
+      if (report.leftOut > 0) this.logger.warn(messages.dumpLeftOut(report.leftOut, report.firstLeftOutError ?? ''));
+      this.logger.debug(messages.dumpWritten(report.entries, report.bytes, durationMs));
+      return { ok: true, entries: report.entries, bytes: report.bytes, durationMs, leftOut: report.leftOut };
+    } catch (error) {
+      this.counters.dumpErrors++;
+      const kind = (error as NodeJS.ErrnoException).code ?? describeError(error);
+      if (kind !== this.lastDumpFailure) this.logger.error(messages.dumpWriteFailed(file, describeError(error)));
+      this.lastDumpFailure = kind;
+      return { ok: false, error: describeError(error) };
+    }
+  }
+
+  /** Coalesces the dumps that changes ask for into one write after `dumpDelay`. */
+  private markDirty(): void {
+    if (!this.config.file || this.closing || this.dumpTimer) return;
+    this.dumpTimer = setTimeout(() => {
+      this.dumpTimer = null;
+      void this.dump();
+    }, this.config.dumpDelay);
+    this.dumpTimer.unref();
+  }
+
+  private cancelScheduledDump(): void {
+    if (this.dumpTimer) clearTimeout(this.dumpTimer);
+    this.dumpTimer = null;
+  }
+
+  // ---- lifecycle ----
+
+  /** Startup: fill the bucket from the dump, or run `init` when no dump could be read. */
+  async start(): Promise<void> {
+    const { file, cacheEnabled } = this.config;
+    if (file && cacheEnabled) {
+      const removed = await removeStaleTempFiles(file);
+      if (removed > 0) this.logger.debug(messages.staleTempRemoved(removed));
+      if (await this.restoreFromDump(file)) {
+        this.counters.startedFrom = 'dump';
+        return;
+      }
+    }
+    this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
+    await this.runInit();
+  }
+
+  private async restoreFromDump(file: string): Promise<boolean> {
+    const started = performance.now();
+    let dump;
+    try {
+      dump = await readDumpFile(file, this.config.bucket);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.logger.debug(messages.dumpMissing(file));
+        return false;
+      }
+      const reason = error instanceof CacheWorkerDumpError ? error.message : describeError(error);
+      const keptAs = await quarantineDumpFile(file);
+      this.logger.warn(messages.dumpUnreadable(file, reason, keptAs));
+      return false;
+    }
+    const { revive } = this.callbacks;
+    let reviveFailures = 0;
+    let firstReviveError = '';
+    for (let i = 0; i < dump.flat.length; i += 2) {
+      let value = dump.flat[i + 1] as V;
+      if (revive) {
+        try {
+          value = revive(value);
+        } catch (error) {
+          if (reviveFailures++ === 0) firstReviveError = describeError(error);
+          continue;
+        }
+      }
+      this.entries.set(dump.flat[i] as K, value);
+    }
+    if (reviveFailures > 0) this.logger.warn(messages.reviveFailed(reviveFailures, firstReviveError));
+    this.counters.lastDumpAt = dump.createdAt;
+    this.logger.log(messages.dumpLoaded(this.entries.size, file, performance.now() - started));
+    return true;
+  }
+
+  private async runInit(): Promise<void> {
+    if (!this.callbacks.init) return;
+    let result: unknown;
+    try {
+      result = await this.callbacks.init(this.config);
+    } catch (error) {
+      this.logger.warn(messages.initThrew(describeError(error)));
+      return;
+    }
+    if (result === undefined || result === null) return;
+    if (typeof result !== 'object') {
+      this.logger.warn(messages.initInvalidResult());
+      return;
+    }
+    const answer = result as { ok?: unknown; seed?: unknown; warn?: unknown; error?: unknown; stop?: unknown };
+    if ('stop' in answer) throw new CacheWorkerStopError(messages.initStopped(this.config.bucket, String(answer.stop)));
+    if ('warn' in answer) this.logger.warn(messages.initWarned(String(answer.warn)));
+    else if (answer.ok === false || 'error' in answer) this.logger.error(messages.initFailed(describeError(answer.error)));
+    else if (answer.ok === true) await this.applySeed(answer.seed);
+    else this.logger.warn(messages.initInvalidResult());
+  }
+
+  private async applySeed(seed: unknown): Promise<void> {
+    if (seed === undefined || seed === null || !this.config.cacheEnabled) return;
+    try {
+      for (const [key, value] of entriesOf(seed)) this.entries.set(key as K, value as V);
+    } catch (error) {
+      this.logger.warn(messages.initSeedInvalid(describeError(error)));
+      return;
+    }
+    if (this.config.file) await this.dump();
+  }
+
+  /**
+   * Shutdown: no new loads, in-flight loads aborted through their signal and awaited at most
+   * `shutdownTimeout`, the running refresh drained, then the final dump.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.cancelScheduledDump();
+    this.runner.abortAll();
+    const stuck = await this.runner.waitForPending(this.config.shutdownTimeout);
+    if (stuck > 0) this.logger.warn(messages.shutdownWaitExpired(stuck, this.config.shutdownTimeout));
+    if (this.refreshing) await this.refreshing;
+    if (this.config.file && this.config.cacheEnabled) await this.dump();
+  }
+
+  private keyText(key: K): string {
+    return describeKey(key, this.config.redactKeys);
+  }
+}
+
+/** A caller's own bound on a shared load: it stops waiting, the load goes on for the others. */
+function waitAtMost<V>(promise: Promise<LoadOutcome<V>>, ms: number): Promise<LoadOutcome<V>> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ ok: false, error: messages.loadTimedOut(ms) }), ms);
+    void promise.then((outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+  });
+}

@@ -1,0 +1,134 @@
+import { deserialize, serialize } from 'node:v8';
+import { crc32 } from 'node:zlib';
+import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
+import { describeError } from '../utils/describe.js';
+import * as messages from '../cache-worker.messages.js';
+
+/**
+ * The dump format: a header, then the payload as length-prefixed chunks, each a `node:v8`
+ * serialization of a flat array [key, value, key, value, …]. v8 serialization round-trips Map, Set,
+ * Date, BigInt and nested objects, and can't run code when read (no classes, no revivers).
+ *
+ * Header (little endian): magic "NCWDUMP\0" · u16 format version · u16 bucket name length ·
+ * u32 entry count · u32 payload CRC-32 · f64 creation time (ms) · u64 payload length ·
+ * bucket name (UTF-8) · u32 CRC-32 of everything before it.
+ */
+export const DUMP_FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('NCWDUMP\0', 'latin1');
+const FIXED_HEADER = 36;
+
+export interface DumpHeaderFields {
+  bucket: string;
+  entries: number;
+  payloadCrc: number;
+  payloadLength: number;
+  createdAt: number;
+}
+
+export interface DecodedDump {
+  /** Keys and values, alternating. */
+  flat: unknown[];
+  createdAt: number;
+}
+
+export function headerLength(bucket: string): number {
+  return FIXED_HEADER + Buffer.byteLength(bucket) + 4;
+}
+
+export function encodeHeader(fields: DumpHeaderFields): Buffer {
+  const name = Buffer.from(fields.bucket);
+  const header = Buffer.alloc(FIXED_HEADER + name.length + 4);
+  MAGIC.copy(header, 0);
+  header.writeUInt16LE(DUMP_FORMAT_VERSION, 8);
+  header.writeUInt16LE(name.length, 10);
+  header.writeUInt32LE(fields.entries, 12);
+  header.writeUInt32LE(fields.payloadCrc >>> 0, 16);
+  header.writeDoubleLE(fields.createdAt, 20);
+  header.writeBigUInt64LE(BigInt(fields.payloadLength), 28);
+  name.copy(header, FIXED_HEADER);
+  header.writeUInt32LE(crc32(header.subarray(0, FIXED_HEADER + name.length)), FIXED_HEADER + name.length);
+  return header;
+}
+
+/** One serialized chunk of entries, framed; entries that can't be serialized are left out and counted. */
+export interface EncodedChunk {
+  frame: Buffer[];
+  bytes: number;
+  entries: number;
+  leftOut: number;
+  firstError: string | null;
+}
+
+export function encodeChunk(flat: unknown[]): EncodedChunk {
+  let body: Buffer;
+  let leftOut = 0;
+  let firstError: string | null = null;
+  try {
+    body = serialize(flat);
+  } catch {
+    // Find the entries that can't be serialized (functions, symbols, …) and keep the rest.
+    const kept: unknown[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      try {
+        serialize([flat[i], flat[i + 1]]);
+        kept.push(flat[i], flat[i + 1]);
+      } catch (error) {
+        leftOut++;
+        firstError ??= describeError(error);
+      }
+    }
+    flat = kept;
+    body = serialize(flat);
+  }
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(body.length, 0);
+  return { frame: [length, body], bytes: 4 + body.length, entries: flat.length / 2, leftOut, firstError };
+}
+
+/** Reads a whole dump, checking every field; throws `CacheWorkerDumpError` with the reason. */
+export function decodeDump(data: Buffer, bucket: string): DecodedDump {
+  const fail = (reason: string): never => {
+    throw new CacheWorkerDumpError(reason);
+  };
+  if (data.length < FIXED_HEADER + 4) fail(messages.dumpTooShort(data.length));
+  if (!data.subarray(0, MAGIC.length).equals(MAGIC)) fail(messages.dumpBadMagic());
+  const version = data.readUInt16LE(8);
+  if (version !== DUMP_FORMAT_VERSION) fail(messages.dumpBadVersion(version, DUMP_FORMAT_VERSION));
+  const nameLength = data.readUInt16LE(10);
+  const headerEnd = FIXED_HEADER + nameLength;
+  if (data.length < headerEnd + 4) fail(messages.dumpTooShort(data.length));
+  if (crc32(data.subarray(0, headerEnd)) !== data.readUInt32LE(headerEnd)) fail(messages.dumpHeaderChecksum());
+  const found = data.toString('utf8', FIXED_HEADER, headerEnd);
+  if (found !== bucket) fail(messages.dumpOtherBucket(found));
+  const entries = data.readUInt32LE(12);
+  const payloadLength = Number(data.readBigUInt64LE(28));
+  const payloadStart = headerEnd + 4;
+  if (data.length !== payloadStart + payloadLength) fail(messages.dumpTruncated(payloadStart + payloadLength, data.length));
+  const payload = data.subarray(payloadStart);
+  if (crc32(payload) !== data.readUInt32LE(16)) fail(messages.dumpPayloadChecksum());
+
+  const flat: unknown[] = [];
+  let offset = 0;
+  while (offset < payload.length) {
+    const chunk = readChunk(payload, offset);
+    if (chunk === null) return fail(messages.dumpBadChunk(payloadStart + offset));
+    for (let i = 0; i < chunk.items.length; i++) flat.push(chunk.items[i]);
+    offset = chunk.next;
+  }
+  if (flat.length !== entries * 2) fail(messages.dumpCountMismatch(entries, flat.length / 2));
+  return { flat, createdAt: data.readDoubleLE(20) };
+}
+
+function readChunk(payload: Buffer, offset: number): { items: unknown[]; next: number } | null {
+  if (offset + 4 > payload.length) return null;
+  const length = payload.readUInt32LE(offset);
+  const end = offset + 4 + length;
+  if (end > payload.length) return null;
+  try {
+    const items: unknown = deserialize(payload.subarray(offset + 4, end));
+    if (!Array.isArray(items) || items.length % 2 !== 0) return null;
+    return { items, next: end };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
+import * as messages from '../cache-worker.messages.js';
+import { decodeDump, encodeChunk, encodeHeader, headerLength, type DecodedDump } from './dump-codec.js';
+
+/** Entries serialized per chunk: small enough that one chunk never blocks the loop for long. */
+const CHUNK_ENTRIES = 2048;
+const TEMP_MARK = '.tmp-';
+const FILE_MODE = 0o600;
+
+export interface DumpWriteReport {
+  entries: number;
+  bytes: number;
+  leftOut: number;
+  firstLeftOutError: string | null;
+}
+
+/**
+ * Writes a dump atomically: chunks stream into a temporary file beside the target (mode 0600), the
+ * header is written last, the file is synced, then renamed over the target. A crash at any moment
+ * leaves the previous dump intact; the temporary file is removed at the next start.
+ */
+export async function writeDumpFile(
+  file: string,
+  bucket: string,
+  entries: Iterable<[unknown, unknown]>,
+): Promise<DumpWriteReport> {
+  const temp = `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
+  const handle = await open(temp, 'w', FILE_MODE);
+  const report: DumpWriteReport = { entries: 0, bytes: 0, leftOut: 0, firstLeftOutError: null };
+  try {
+    const start = headerLength(bucket);
+    let position = start;
+    let crc = 0;
+    let flat: unknown[] = [];
+    const flush = async () => {
+      const chunk = encodeChunk(flat);
+      flat = [];
+      report.entries += chunk.entries;
+      report.leftOut += chunk.leftOut;
+      report.firstLeftOutError ??= chunk.firstError;
+      for (const part of chunk.frame) crc = crc32(part, crc);
+      await handle.writev(chunk.frame, position);
+      position += chunk.bytes;
+    };
+    for (const [key, value] of entries) {
+      flat.push(key, value);
+      if (flat.length >= CHUNK_ENTRIES * 2) await flush();
+    }
+    if (flat.length > 0) await flush();
+    const header = encodeHeader({
+      bucket,
+      entries: report.entries,
+      payloadCrc: crc,
+      payloadLength: position - start,
+      createdAt: Date.now(),
+    });
+    await handle.write(header, 0, header.length, 0);
+    await handle.sync();
+    await handle.close();
+    await rename(temp, file);
+    report.bytes = position;
+    return report;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Reads and checks a dump; a missing file rejects with ENOENT, anything unusable with `CacheWorkerDumpError`. */
+export async function readDumpFile(file: string, bucket: string): Promise<DecodedDump> {
+  const info = await stat(file);
+  if (!info.isFile()) throw new CacheWorkerDumpError(messages.dumpNotAFile());
+  return decodeDump(await readFile(file), bucket);
+}
+
+/** Moves an unusable dump aside as `<file>.corrupt-<timestamp>`; returns the new path, or null if it could not. */
+export async function quarantineDumpFile(file: string): Promise<string | null> {
+  const target = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await rename(file, target);
+    return target;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes temporary files of this dump left by writers that no longer run; returns how many. */
+export async function removeStaleTempFiles(file: string): Promise<number> {
+  const prefix = `${basename(file)}${TEMP_MARK}`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(file));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (pid !== process.pid && isRunning(pid)) continue; // our own pid: left by an earlier process that had it
+    await unlink(join(dirname(file), name)).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
