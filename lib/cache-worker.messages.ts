@@ -104,3 +104,4 @@ export const dumpCountMismatch = (expected: number, found: number) =>
 export const dumpNotAFile = () => `it is not a regular file`;
 export const notRegistered = (storeName: string) =>
   `${storeName} is not registered: add it to CacheWorkerModule.forFeature([...])`;
+export const observerThrew = (event: string, error: string) => `an integration listening to "${event}" threw: ${error}`;

@@ -20,5 +20,9 @@ export interface LoadFailure {
   error: unknown;
 }
 
-/** What a store's `load(key)` returns or resolves to. */
-export type LoadResult<V, K = unknown> = LoadSuccess<K, V> | LoadFailure;
+/**
+ * What a store's `load(key)` returns or resolves to. `K` types the keys of `extra`; it defaults to
+ * `any` so that `LoadResult<Widget>` fits any store.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LoadResult<V, K = any> = LoadSuccess<K, V> | LoadFailure;

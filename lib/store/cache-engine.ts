@@ -13,6 +13,7 @@ import { describeError, describeKey } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { LoadRunner, type LoadFunction, type LoadOutcome } from './load-runner.js';
+import type { BucketChange, EngineObserver } from './engine-observer.js';
 import { ValueKeyedMap } from './value-keyed-map.js';
 import { StatsCounters } from './stats.js';
 import { runPool } from './refresh-pool.js';
@@ -51,13 +52,42 @@ export class CacheEngine<K, V> {
   private queuedDump: Promise<DumpResult> | null = null;
   private lastDumpFailure: string | null = null;
   private closing = false;
+  private readonly observers: EngineObserver<K, V>[] = [];
 
   constructor(
     readonly config: CacheWorkerConfig,
     private readonly callbacks: StoreCallbacks<K, V>,
     private readonly logger: CacheWorkerLogger,
   ) {
-    this.runner = new LoadRunner(callbacks.load, logger, (key) => this.keyText(key));
+    this.runner = new LoadRunner(
+      callbacks.load,
+      logger,
+      (key) => this.keyText(key),
+      (key, outcome, durationMs) => {
+        if (outcome.ok) this.notify('loaded', key, durationMs);
+        else this.notify('loadFailed', key, outcome.error, durationMs);
+      },
+    );
+  }
+
+  /** Adds an integration that hears about loads, refreshes, dumps and changes. */
+  observe(observer: EngineObserver<K, V>): void {
+    this.observers.push(observer);
+  }
+
+  private notify<E extends keyof EngineObserver<K, V>>(
+    event: E,
+    ...args: Parameters<NonNullable<EngineObserver<K, V>[E]>>
+  ): void {
+    for (const observer of this.observers) {
+      const listener = observer[event] as ((...a: typeof args) => void) | undefined;
+      if (!listener) continue;
+      try {
+        listener.apply(observer, args);
+      } catch (error) {
+        this.logger.warn(messages.observerThrew(event, describeError(error)));
+      }
+    }
   }
 
   // ---- reads: the hit path first, and it stays this short ----
@@ -128,18 +158,24 @@ export class CacheEngine<K, V> {
     if (!this.config.cacheEnabled) return;
     this.entries.set(key, value);
     this.markDirty();
+    this.notifyChange({ type: 'set', key, value });
   }
 
   delete(key: K): boolean {
     const deleted = this.entries.delete(key);
     if (deleted) this.markDirty();
+    this.notifyChange({ type: 'delete', key });
     return deleted;
   }
 
   clear(): void {
-    if (this.entries.size === 0) return;
+    if (this.entries.size > 0) this.markDirty();
     this.entries.clear();
-    this.markDirty();
+    this.notifyChange({ type: 'clear' });
+  }
+
+  private notifyChange(change: BucketChange<K, V>): void {
+    if (this.observers.length > 0) this.notify('changed', change);
   }
 
   // ---- loads ----
@@ -231,6 +267,7 @@ export class CacheEngine<K, V> {
     }
     result.durationMs = performance.now() - started;
     this.recordRefresh(result, failures);
+    this.notify('refreshed', result);
     if (this.config.file && !this.closing) await this.dump();
     return result;
   }
@@ -291,21 +328,22 @@ export class CacheEngine<K, V> {
     try {
       const report = await writeDumpFile(file, this.config.bucket, this.entries);
       const durationMs = performance.now() - started;
-      Object.assign(this.counters, {
-        dumps: this.counters.dumps + 1,
-        lastDumpAt: Date.now(),
-        lastDumpBytes: report.bytes,
-        lastDumpDurationMs: durationMs,
-      });
+      this.counters.dumps++;
+      this.counters.lastDumpAt = Date.now();
+      this.counters.lastDumpBytes = report.bytes;
+      this.counters.lastDumpDurationMs = durationMs;
       this.lastDumpFailure = null;
       if (report.leftOut > 0) this.logger.warn(messages.dumpLeftOut(report.leftOut, report.firstLeftOutError ?? ''));
       this.logger.debug(messages.dumpWritten(report.entries, report.bytes, durationMs));
-      return { ok: true, entries: report.entries, bytes: report.bytes, durationMs, leftOut: report.leftOut };
+      const result = { ok: true as const, entries: report.entries, bytes: report.bytes, durationMs, leftOut: report.leftOut };
+      this.notify('dumped', result);
+      return result;
     } catch (error) {
       this.counters.dumpErrors++;
       const kind = (error as NodeJS.ErrnoException).code ?? describeError(error);
       if (kind !== this.lastDumpFailure) this.logger.error(messages.dumpWriteFailed(file, describeError(error)));
       this.lastDumpFailure = kind;
+      this.notify('dumpFailed', describeError(error));
       return { ok: false, error: describeError(error) };
     }
   }

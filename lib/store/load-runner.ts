@@ -22,6 +22,7 @@ export class LoadRunner<K> {
     private readonly load: LoadFunction<K>,
     private readonly logger: CacheWorkerLogger,
     private readonly keyText: (key: K) => string,
+    private readonly onSettled: (key: K, outcome: LoadOutcome<unknown>, durationMs: number) => void,
   ) {}
 
   /** Runs one load; a failure is logged with its key at `failureLevel` (refreshes summarize theirs). */
@@ -33,8 +34,10 @@ export class LoadRunner<K> {
       const settle = (outcome: LoadOutcome<V>) => {
         if (!this.controllers.delete(controller)) return; // already settled: a late result is dropped
         if (timer) clearTimeout(timer);
-        if (outcome.ok) this.logger.debug(messages.loadDebug(this.keyText(key), performance.now() - started));
+        const durationMs = performance.now() - started;
+        if (outcome.ok) this.logger.debug(messages.loadDebug(this.keyText(key), durationMs));
         else this.logger[failureLevel](messages.loadFailed(this.keyText(key), outcome.error));
+        this.onSettled(key, outcome, durationMs);
         resolve(outcome);
       };
       this.controllers.add(controller);
