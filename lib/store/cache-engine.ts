@@ -195,7 +195,7 @@ export class CacheEngine<K, V> {
       return flight.promise;
     }
     if (save) existing.save = true;
-    return timeout === undefined ? existing.promise : waitAtMost(existing.promise, timeout);
+    return timeout === undefined || timeout === 0 ? existing.promise : waitAtMost(existing.promise, timeout); // 0: no bound, as loadTimeout
   }
 
   private startFlight(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug'): Flight<V> {
