@@ -1,0 +1,38 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CacheWorkerSettings } from 'nest-cache-worker';
+
+/** Port the sample listens on unless `PORT` says otherwise. */
+export const DEFAULT_PORT = 3000;
+
+/** Where the widget dump lives unless `WIDGET_DUMP_FILE` says otherwise: the system temp folder. */
+export const DEFAULT_DUMP_FILE = join(tmpdir(), 'nest-cache-worker-widgets.dump');
+
+/** Full refresh period of the widgets unless `WIDGET_REFRESH_MS` says otherwise. */
+export const DEFAULT_REFRESH_MS = 60_000;
+
+type Env = Record<string, string | undefined>;
+
+/** The port from `PORT` (`0` picks a free one). */
+export function listenPort(env: Env = process.env): number {
+  return wholeNumber(env, 'PORT') ?? DEFAULT_PORT;
+}
+
+/**
+ * The runtime overrides of the `widgets` bucket from `WIDGET_DUMP_FILE` and `WIDGET_REFRESH_MS`; only
+ * the variables that are set override the `@CacheWorker` settings.
+ */
+export function widgetOverrides(env: Env = process.env): Partial<CacheWorkerSettings> {
+  const overrides: Partial<CacheWorkerSettings> = {};
+  if (env.WIDGET_DUMP_FILE) overrides.file = env.WIDGET_DUMP_FILE;
+  const refreshInterval = wholeNumber(env, 'WIDGET_REFRESH_MS');
+  if (refreshInterval !== undefined) overrides.refreshInterval = refreshInterval;
+  return overrides;
+}
+
+function wholeNumber(env: Env, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text)) throw new Error(`environment variable ${name} must be a whole number, got "${text}"`);
+  return Number(text);
+}

@@ -1,0 +1,39 @@
+import { Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import type { CacheWorkerStats } from 'nest-cache-worker';
+import { widgetNotFound } from './widget-api.service.js';
+import type { Widget } from './widget.interface.js';
+import { WidgetStore } from './widget.store.js';
+
+/** A widget and whether this request had to ask the slow source for it. */
+export interface WidgetAnswer {
+  widget: Widget;
+  fromSource: boolean;
+}
+
+/** What the application does with widgets; the store is injected like any provider. */
+@Injectable()
+export class WidgetService {
+  constructor(private readonly store: WidgetStore) {}
+
+  /** The widget `id`, from memory when cached, else from the source (and cached). */
+  async findOne(id: string): Promise<WidgetAnswer> {
+    const fromSource = !this.store.has(id);
+    const result = await this.store.fetch(id);
+    if (!result.ok) {
+      throw result.error === widgetNotFound(id)
+        ? new NotFoundException(result.error)
+        : new ServiceUnavailableException(result.error);
+    }
+    return { widget: result.value, fromSource };
+  }
+
+  /** The ids currently cached. */
+  cachedIds(): string[] {
+    return this.store.keys();
+  }
+
+  /** The store's counters. */
+  stats(): CacheWorkerStats {
+    return this.store.stats();
+  }
+}
