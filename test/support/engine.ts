@@ -44,11 +44,11 @@ function testConfig(settings: Partial<CacheWorkerOptions>): CacheWorkerConfig {
 }
 
 /** A `load` that answers `value-<key>` and counts its calls per key. */
-export function countingLoad<K>(): StoreCallbacks<K, string>['load'] & { calls: K[] } {
+export function countingLoad<K>(): ((key: K) => { ok: true; value: string }) & { calls: K[] } {
   const calls: K[] = [];
   const load = (key: K) => {
     calls.push(key);
-    return { ok: true, value: `value-${String(key)}` };
+    return { ok: true as const, value: `value-${String(key)}` };
   };
   return Object.assign(load, { calls });
 }

@@ -1,0 +1,67 @@
+import { startEngine } from '../support/engine.js';
+import { waitFor } from '../support/wait-for.js';
+
+describe('loadTimeout', () => {
+  it('a slow load resolves as an error, sees its signal aborted, and its late value is not stored', async () => {
+    let signal: AbortSignal | undefined;
+    let lateValueReturned = false;
+    const { engine, logger } = await startEngine<string, string>(
+      {
+        load: (_key, context) => {
+          signal = context.signal;
+          return new Promise((resolve) =>
+            setTimeout(() => {
+              lateValueReturned = true;
+              resolve({ ok: true, value: 'too late' });
+            }, 150),
+          );
+        },
+      },
+      { loadTimeout: 30 },
+    );
+
+    expect(await engine.fetch('slow')).toEqual({ ok: false, error: 'load timed out after 30 ms' });
+    expect(signal?.aborted).toBe(true);
+    await waitFor(() => lateValueReturned, 'the late value');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(engine.has('slow')).toBe(false);
+    expect(engine.stats().loadErrors).toBe(1);
+    expect(logger.at('warn', 'load("slow") failed: load timed out after 30 ms')).toHaveLength(1);
+    await engine.close();
+  });
+
+  it('0 means no timeout', async () => {
+    const { engine } = await startEngine<string, string>(
+      { load: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, value: 'eventually' }), 60)) },
+      { loadTimeout: 0 },
+    );
+    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'eventually' });
+    await engine.close();
+  });
+
+  it('the per-call timeout overrides loadTimeout for the load it starts', async () => {
+    let signal: AbortSignal | undefined;
+    const { engine } = await startEngine<string, string>(
+      {
+        load: (_key, context) => {
+          signal = context.signal;
+          return new Promise((resolve) => setTimeout(() => resolve({ ok: true, value: 'v' }), 80));
+        },
+      },
+      { loadTimeout: 10 },
+    );
+    expect(await engine.fetch('patient', { timeout: 5_000 })).toEqual({ ok: true, value: 'v' });
+    expect(signal?.aborted).toBe(false);
+    expect(await engine.fetch('hasty')).toEqual({ ok: false, error: 'load timed out after 10 ms' });
+    await engine.close();
+  });
+
+  it('a load that never settles still answers within the timeout', async () => {
+    const { engine } = await startEngine<string, string>({ load: () => new Promise(() => undefined) }, {
+      loadTimeout: 20,
+      shutdownTimeout: 0,
+    });
+    expect(await engine.fetch('k')).toEqual({ ok: false, error: 'load timed out after 20 ms' });
+    await engine.close();
+  });
+});
