@@ -9,5 +9,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  // Packs and installs the library into real apps: `npm run test:compat`, with its own config.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/compat/'],
   testTimeout: 30000,
 };

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { join } from 'node:path';
+import { CacheWorkerModule } from 'nest-cache-worker';
+import { WidgetSource } from './widget.source.js';
+import { WidgetStore } from './widget.store.js';
+import { WidgetsController } from './widgets.controller.js';
+
+@Module({ providers: [WidgetSource], exports: [WidgetSource] })
+export class WidgetSourceModule {}
+
+const dumpDir = process.env.DUMP_DIR ?? process.cwd();
+
+@Module({
+  imports: [
+    CacheWorkerModule.forRoot({ defaults: { dumpDelay: 0 } }),
+    CacheWorkerModule.forFeature([{ store: WidgetStore, file: join(dumpDir, 'widgets.dump') }], {
+      imports: [WidgetSourceModule],
+    }),
+    WidgetSourceModule,
+  ],
+  controllers: [WidgetsController],
+})
+export class AppModule {}

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+
+/** What a finished child process left behind. */
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The environment of the child processes, without what this jest run put there: jest's ESM flag
+ * and the variables of the `npm run` that started it, which would point a nested npm at this repo.
+ */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const name of Object.keys(env)) {
+    if (/^(NODE_OPTIONS|INIT_CWD|npm_package_.*|npm_lifecycle_.*|npm_config_local_prefix)$/.test(name)) delete env[name];
+  }
+  return env;
+}
+
+/** Runs a command to its end; rejects with its output when it fails. */
+export function run(command: string, args: string[], cwd: string): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const finished = { code, signal, stdout, stderr };
+      if (code === 0) resolve(finished);
+      else reject(new Error(`${command} ${args.join(' ')} failed (${code ?? signal}) in ${cwd}:\n${stdout}\n${stderr}`));
+    });
+  });
+}
+
+/** A running compat app. */
+export interface RunningApp {
+  /** Sends an HTTP GET to the app and returns the parsed JSON body. */
+  getJson(path: string): Promise<unknown>;
+  /** Sends SIGTERM, as a process manager does, and waits for the process to end. */
+  stop(): Promise<Finished>;
+}
+
+/** Starts a built compat app (`node dist/main.js`) and waits until it listens. */
+export function startApp(dir: string, dumpDir: string): Promise<RunningApp> {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: dir,
+    env: childEnv({ DUMP_DIR: dumpDir }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const ended = new Promise<Finished>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return new Promise((resolve, reject) => {
+    let listening = false;
+    const onOutput = () => {
+      const match = listening ? null : /listening on (\d+)/.exec(stdout);
+      if (!match) return;
+      listening = true;
+      const base = `http://127.0.0.1:${match[1]}`;
+      resolve({
+        getJson: async (path) => (await fetch(base + path)).json(),
+        stop: () => {
+          child.kill('SIGTERM');
+          return ended;
+        },
+      });
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      onOutput();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    void ended.then((finished) => reject(new Error(`the app ended before listening:\n${finished.stdout}\n${finished.stderr}`)));
+  });
+}

@@ -1,0 +1,104 @@
+import { cp, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../support/temp-dir.js';
+import { run, startApp, type Finished, type RunningApp } from './compat-app.js';
+
+/**
+ * Packs the library as `npm publish` would and installs the tarball into copies of the apps under
+ * this folder, each with its own dependencies from the registry (npm's shared cache keeps it fast).
+ * Both apps share the sources in `app/src`; only their package.json and tsconfig.json differ.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+
+interface PackedFile {
+  path: string;
+}
+
+let work: Awaited<ReturnType<typeof makeTempDir>>;
+let tarball: string;
+let packedFiles: string[];
+
+beforeAll(async () => {
+  work = await makeTempDir('ncw-compat-');
+  // `--json` keeps the build's output (the prepack script) out of stdout.
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', work.dir], root);
+  const [result] = JSON.parse(packed.stdout) as Array<{ filename: string; files: PackedFile[] }>;
+  tarball = join(work.dir, result.filename);
+  packedFiles = result.files.map((file) => file.path);
+});
+
+afterAll(async () => {
+  await work?.remove();
+});
+
+describe('the packed package', () => {
+  it('holds only the build, README.md, LICENSE, CHANGELOG.md and package.json', () => {
+    const outsideBuild = packedFiles.filter((path) => !/^dist\/.+\.(js|d\.ts)(\.map)?$/.test(path));
+    expect(outsideBuild.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
+    expect(packedFiles).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map']));
+  });
+});
+
+/** What the app's `GET /widgets/:id` answers: the value read through `get`, and the source's calls. */
+interface WidgetReply {
+  widget: { id: string; name: string };
+  sourceCalls: number;
+}
+
+/** Node's own warnings (such as an experimental feature notice) are not the app's errors. */
+function appErrors(finished: Finished): string {
+  return finished.stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/ExperimentalWarning|--trace-warnings/.test(line))
+    .join('\n');
+}
+
+describe.each([
+  { app: 'nest12-esm', importOfPackage: /from ['"]nest-cache-worker['"]/ },
+  { app: 'nest11-cjs', importOfPackage: /require\(["']nest-cache-worker["']\)/ },
+])('the $app app', ({ app, importOfPackage }) => {
+  let dir: string;
+  let running: RunningApp | undefined;
+
+  beforeAll(async () => {
+    dir = join(work.dir, app);
+    await cp(join(here, app), dir, { recursive: true });
+    await cp(join(here, 'app', 'src'), join(dir, 'src'), { recursive: true });
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], dir);
+    await run('npm', ['run', 'build'], dir);
+  });
+
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+
+  it('installs the tarball with its peers and compiles against its types', async () => {
+    const installed = JSON.parse(await readFile(join(dir, 'node_modules', 'nest-cache-worker', 'package.json'), 'utf8'));
+    expect(installed.name).toBe('nest-cache-worker');
+    // The app loads the package the way its module system does: `import` in ESM, `require` in CommonJS.
+    expect(await readFile(join(dir, 'dist', 'widget.store.js'), 'utf8')).toMatch(importOfPackage);
+  });
+
+  it('answers through get, closes cleanly, and serves from its dump after a restart', async () => {
+    const dumpDir = join(dir, 'dump');
+    await mkdir(dumpDir);
+
+    running = await startApp(dir, dumpDir);
+    const widget = { id: 'a', name: 'widget a' };
+    expect(await running.getJson('/widgets/a')).toEqual<WidgetReply>({ widget, sourceCalls: 1 });
+    expect(await running.getJson('/widgets/a')).toEqual<WidgetReply>({ widget, sourceCalls: 1 });
+    const first = await running.stop();
+    running = undefined;
+    expect(appErrors(first)).toBe('');
+    expect((await stat(join(dumpDir, 'widgets.dump'))).size).toBeGreaterThan(0);
+
+    running = await startApp(dir, dumpDir);
+    expect(await running.getJson('/widgets/a')).toEqual<WidgetReply>({ widget, sourceCalls: 0 });
+    const second = await running.stop();
+    running = undefined;
+    expect(appErrors(second)).toBe('');
+  });
+});
