@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, type ModuleMetadata } from '@nestjs/common';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import {
@@ -23,7 +23,9 @@ function storeWith(options: CacheWorkerOptions) {
   return ConfiguredStore;
 }
 
-const expectBootstrapError = (imports: (DynamicModule | Function)[], message: string | RegExp) =>
+type Imports = NonNullable<ModuleMetadata['imports']>;
+
+const expectBootstrapError = (imports: Imports, message: string | RegExp) =>
   expect(bootApp(imports)).rejects.toThrow(message);
 
 describe('invalid configuration fails bootstrap, naming bucket and field', () => {
@@ -74,7 +76,7 @@ describe('invalid configuration fails bootstrap, naming bucket and field', () =>
     );
   });
 
-  it.each<[string, (Store: ReturnType<typeof storeWith>) => (DynamicModule | Function)[], string]>([
+  it.each<[string, (Store: ReturnType<typeof storeWith>) => Imports, string]>([
     ['@CacheWorker', () => [CacheWorkerModule.forFeature([storeWith({ bucket: 'typo', refreshIntervall: 5 } as never)])], '@CacheWorker'],
     ['forFeature', (Store) => [CacheWorkerModule.forFeature([{ store: Store, refreshIntervall: 5 } as never])], 'forFeature'],
     ['forRoot defaults', (Store) => [CacheWorkerModule.forRoot({ defaults: { refreshIntervall: 5 } as never }), CacheWorkerModule.forFeature([Store])], 'forRoot({ defaults })'],
@@ -130,7 +132,7 @@ describe('invalid bucket', () => {
     );
   });
 
-  it.each<[string, (Store: ReturnType<typeof storeWith>) => (DynamicModule | Function)[], string]>([
+  it.each<[string, (Store: ReturnType<typeof storeWith>) => Imports, string]>([
     ['forFeature', (Store) => [CacheWorkerModule.forFeature([{ store: Store, bucket: 'renamed' } as never])], 'forFeature'],
     ['forRoot defaults', (Store) => [CacheWorkerModule.forRoot({ defaults: { bucket: 'renamed' } as never }), CacheWorkerModule.forFeature([Store])], 'forRoot({ defaults })'],
     ['forRoot buckets', (Store) => [CacheWorkerModule.forRoot({ buckets: { named: { bucket: 'renamed' } as never } }), CacheWorkerModule.forFeature([Store])], 'forRoot({ buckets: { named } })'],

@@ -43,7 +43,7 @@ describe('keys compare by value', () => {
     engine.set(second, 'replaced');
     expect(engine.size).toBe(1);
     expect(engine.keys()).toHaveLength(1);
-    expect([first].includes(engine.keys()[0])).toBe(true); // the first key given (SameValueZero: -0 is kept as 0)
+    expect([first as unknown].includes(engine.keys()[0])).toBe(true); // the first key given (SameValueZero: -0 is kept as 0)
     expect(engine.peek(first)).toBe('replaced');
     expect(engine.delete(second)).toBe(true);
     expect(engine.has(first)).toBe(false);
