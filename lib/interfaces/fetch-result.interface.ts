@@ -1,8 +1,34 @@
 /** What `fetch` resolves to: the value, or the load's error as text. It never rejects. */
-export type FetchResult<V> = { ok: true; value: V } | { ok: false; error: string };
+export type FetchResult<V> =
+  | {
+      /** The value was had. */
+      ok: true;
+      /** The cached or loaded value. */
+      value: V;
+    }
+  | {
+      /** The value could not be had. */
+      ok: false;
+      /** Why, as text. */
+      error: string;
+    };
 
 /** What `fetchNoSave` resolves to: like `fetch`, with `loaded` telling whether `load` ran. */
-export type FetchNoSaveResult<V> = { ok: true; value: V; loaded: boolean } | { ok: false; error: string };
+export type FetchNoSaveResult<V> =
+  | {
+      /** The value was had. */
+      ok: true;
+      /** The cached or loaded value. */
+      value: V;
+      /** Whether `load` ran for this call. */
+      loaded: boolean;
+    }
+  | {
+      /** The value could not be had. */
+      ok: false;
+      /** Why, as text. */
+      error: string;
+    };
 
 /** Options of `fetch`, `fetchNoSave` and `get`. */
 export interface FetchOptions {
@@ -34,5 +60,21 @@ export interface RefreshResult {
 
 /** What `dump` resolves to. It never rejects. */
 export type DumpResult =
-  | { ok: true; entries: number; bytes: number; durationMs: number; leftOut: number }
-  | { ok: false; error: string };
+  | {
+      /** The dump was written. */
+      ok: true;
+      /** Entries written. */
+      entries: number;
+      /** Size of the file. */
+      bytes: number;
+      /** Time the dump took. */
+      durationMs: number;
+      /** Entries left out because their value could not be serialized. */
+      leftOut: number;
+    }
+  | {
+      /** The dump could not be written; the previous file is untouched. */
+      ok: false;
+      /** Why, as text. */
+      error: string;
+    };

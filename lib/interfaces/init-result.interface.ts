@@ -11,8 +11,27 @@ export type InitSeed<K, V> = ReadonlyMap<K, V> | Readonly<Record<string, V>> | I
 export type InitResult<K = unknown, V = unknown> =
   | void
   | undefined
-  | { ok: true; seed?: InitSeed<K, V> }
-  | { ok: false; error: unknown }
-  | { warn: string }
-  | { error: string }
-  | { stop: string };
+  | {
+      /** Continue. */
+      ok: true;
+      /** Entries to store and dump. */
+      seed?: InitSeed<K, V>;
+    }
+  | {
+      /** Continue after logging `error`. */
+      ok: false;
+      /** What went wrong; logged as an error. */
+      error: unknown;
+    }
+  | {
+      /** Logged as a warning; startup continues. */
+      warn: string;
+    }
+  | {
+      /** Logged as an error; startup continues. */
+      error: string;
+    }
+  | {
+      /** Why the application must not start; bootstrap fails with it. */
+      stop: string;
+    };

@@ -9,14 +9,19 @@ export type LoadExtra<K, V> = ReadonlyMap<K, V> | Readonly<Record<string, V>>;
 
 /** A successful load: `value` is stored under the key, and every entry of `extra` too. */
 export interface LoadSuccess<K, V> {
+  /** The load succeeded. */
   ok: true;
+  /** The value of the requested key. */
   value: V;
+  /** Entries of other keys to store too. */
   extra?: LoadExtra<K, V>;
 }
 
 /** A failed load: nothing is stored and the caller gets the error as text. */
 export interface LoadFailure {
+  /** The load failed. */
   ok: false;
+  /** What went wrong; callers get it as text. */
   error: unknown;
 }
 

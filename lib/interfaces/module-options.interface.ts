@@ -11,6 +11,7 @@ export interface CacheWorkerModuleOptions {
 
 /** A store with per-store overrides, as an entry of `forFeature`. */
 export interface CacheWorkerStoreDefinition extends Partial<CacheWorkerSettings> {
+  /** The store class, decorated with `@CacheWorker`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   store: Type<any>;
 }
