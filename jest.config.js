@@ -3,6 +3,8 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
+    // The sample app imports the library by its package name and gets the build, as a user's app does.
+    '^nest-cache-worker$': '<rootDir>/dist/index.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

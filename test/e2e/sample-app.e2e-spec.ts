@@ -1,0 +1,202 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { AppModule } from '../../sample-app/src/app.module.js';
+import { WidgetApi } from '../../sample-app/src/widgets/index.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const ENV_NAMES = ['WIDGET_DUMP_FILE', 'WIDGET_REFRESH_MS'] as const;
+const MAIN = resolve('sample-app/dist/main.js');
+
+let dir: string;
+let remove: () => Promise<void>;
+let dumpFile: string;
+const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
+const apps: INestApplication[] = [];
+
+beforeEach(async () => {
+  ({ dir, remove } = await makeTempDir('ncw-sample-'));
+  dumpFile = join(dir, 'widgets.dump');
+  process.env.WIDGET_DUMP_FILE = dumpFile;
+  process.env.WIDGET_REFRESH_MS = '0';
+});
+
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+  for (const name of ENV_NAMES) {
+    if (savedEnv[name] === undefined) delete process.env[name];
+    else process.env[name] = savedEnv[name];
+  }
+  await remove();
+});
+
+/** Boots the sample's AppModule on a free port of 127.0.0.1, as `main.ts` does. */
+async function boot(): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  apps.push(app);
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+async function close(app: INestApplication): Promise<void> {
+  apps.splice(apps.indexOf(app), 1);
+  await app.close();
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('sample app over HTTP', () => {
+  it('loads a widget from the slow source once, then answers from memory', async () => {
+    const app = await boot();
+    const http = request(app.getHttpServer());
+
+    const first = await http.get('/widgets/7').expect(200);
+    expect(first.headers['x-cache']).toBe('MISS');
+    expect(first.body).toMatchObject({ id: '7', name: 'Widget 7' });
+
+    const second = await http.get('/widgets/7').expect(200);
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(second.body).toEqual(first.body);
+
+    await http.get('/widgets/12').expect(200);
+    expect((await http.get('/widgets').expect(200)).body).toEqual(['7', '12']);
+    expect(app.get(WidgetApi).calls).toBe(2);
+
+    const stats = (await http.get('/stats').expect(200)).body;
+    expect(stats).toMatchObject({ bucket: 'widgets', size: 2, hits: 1, loads: 2, loadErrors: 0, startedFrom: 'empty' });
+  });
+
+  it('answers 404 for an id the source does not know, and caches nothing for it', async () => {
+    const app = await boot();
+    const http = request(app.getHttpServer());
+
+    const missing = await http.get('/widgets/nope').expect(404);
+    expect(missing.body.message).toBe('widget "nope" does not exist');
+    await http.get('/widgets/1001').expect(404);
+    expect((await http.get('/widgets').expect(200)).body).toEqual([]);
+    expect((await http.get('/stats').expect(200)).body).toMatchObject({ size: 0, loadErrors: 2 });
+  });
+
+  it('answers from the dump after a restart, without calling the slow source', async () => {
+    const first = await boot();
+    const before = (await request(first.getHttpServer()).get('/widgets/7').expect(200)).body;
+    await request(first.getHttpServer()).get('/widgets/12').expect(200);
+    await close(first);
+    expect(existsSync(dumpFile)).toBe(true);
+
+    const second = await boot();
+    const http = request(second.getHttpServer());
+    expect((await http.get('/widgets').expect(200)).body).toEqual(['7', '12']);
+
+    const after = await http.get('/widgets/7').expect(200);
+    expect(after.headers['x-cache']).toBe('HIT');
+    expect(after.body).toEqual(before);
+    expect(second.get(WidgetApi).calls).toBe(0);
+    expect((await http.get('/stats').expect(200)).body).toMatchObject({ startedFrom: 'dump', loads: 0, hits: 1 });
+  });
+
+  it('refreshes cached widgets in the background every WIDGET_REFRESH_MS', async () => {
+    process.env.WIDGET_REFRESH_MS = '200';
+    const app = await boot();
+    const http = request(app.getHttpServer());
+    const loaded = (await http.get('/widgets/3').expect(200)).body;
+
+    const stats = await waitFor(
+      async () => (await http.get('/stats')).body,
+      (body) => body.lastRefreshResult?.refreshed >= 1,
+    );
+    expect(stats.lastRefreshResult.refreshed).toBeGreaterThanOrEqual(1);
+
+    const refreshed = await http.get('/widgets/3').expect(200);
+    expect(refreshed.headers['x-cache']).toBe('HIT');
+    expect(refreshed.body).toMatchObject({ id: '3', name: 'Widget 3' });
+    expect(refreshed.body.fetchedAt).not.toBe(loaded.fetchedAt);
+  });
+
+  it('fails to boot with a message naming the variable when WIDGET_REFRESH_MS is not a number', async () => {
+    process.env.WIDGET_REFRESH_MS = 'soon';
+    await expect(boot()).rejects.toThrow('environment variable WIDGET_REFRESH_MS must be a whole number, got "soon"');
+  });
+});
+
+/** A running `node sample-app/dist/main.js`, with everything it printed so far. */
+interface Sample {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  port: number;
+}
+
+/** Starts the built sample the way `npm start` does, on a free port; resolves once it listens. */
+async function startSample(): Promise<Sample> {
+  const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...env, PORT: '0', WIDGET_DUMP_FILE: dumpFile, WIDGET_REFRESH_MS: '0', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
+  let running = true;
+  void exited.then(() => (running = false));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const match = /serving widgets on http:\/\/localhost:(\d+)/.exec(text);
+    if (match) return { child, output: () => text, exited, port: Number(match[1]) };
+    if (!running || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the sample app did not start listening:\n${text}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Sends SIGTERM (what Ctrl-C's SIGINT also does through the shutdown hooks) and waits for the exit. */
+async function stopSample(sample: Sample): Promise<void> {
+  sample.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const exit = await Promise.race([sample.exited, new Promise((r) => (timer = setTimeout(r, 20_000, 'timeout')))]);
+  clearTimeout(timer);
+  if (exit === 'timeout') sample.child.kill('SIGKILL');
+  expect(exit).not.toBe('timeout');
+}
+
+describe('the built sample app, as npm start runs it', () => {
+  it('serves a widget, writes its dump on SIGTERM, and answers it from the dump on the next start', async () => {
+    expect(existsSync(MAIN)).toBe(true); // built by `npm test` (npm run build:sample)
+
+    const first = await startSample();
+    try {
+      const miss = await request(`http://127.0.0.1:${first.port}`).get('/widgets/5').expect(200);
+      expect(miss.headers['x-cache']).toBe('MISS');
+      expect(miss.body).toMatchObject({ id: '5', name: 'Widget 5' });
+    } finally {
+      await stopSample(first);
+    }
+    expect(existsSync(dumpFile)).toBe(true);
+
+    const second = await startSample();
+    try {
+      const hit = await request(`http://127.0.0.1:${second.port}`).get('/widgets/5').expect(200);
+      expect(hit.headers['x-cache']).toBe('HIT');
+      expect(second.output()).toContain(`loaded 1 entries from ${dumpFile}`);
+    } finally {
+      await stopSample(second);
+    }
+  }, 90_000);
+});
