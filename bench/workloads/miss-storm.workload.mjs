@@ -1,0 +1,69 @@
+import { keyOf, sleep } from '../support/data.mjs';
+import { startStoreApp } from '../support/nest-app.mjs';
+import { summarize } from '../support/stats.mjs';
+import { atMost, row } from '../support/rows.mjs';
+
+/**
+ * Workload 3: `reads` concurrent `fetch` calls over `keys` cold keys whose `load` takes `loadMs`.
+ * Single flight must make exactly one load per key, and every read must settle within twice one
+ * load's latency plus what the same storm of reads costs on a warm bucket (the hit-path cost).
+ */
+export default {
+  id: 3,
+  name: 'miss storm',
+  sizes: {
+    full: { reads: 100_000, keys: 1_000, loadMs: 5 },
+    quick: { reads: 100_000, keys: 1_000, loadMs: 5 },
+    smoke: { reads: 2_000, keys: 100, loadMs: 5 },
+  },
+  async run({ sizes, rounds }) {
+    const { reads, keys, loadMs } = sizes;
+    const source = async (key) => {
+      await sleep(loadMs);
+      return { ok: true, value: { key } };
+    };
+    const { app, store, counter } = await startStoreApp({ bucket: 'bench-miss-storm', source });
+    const storm = async () => {
+      const started = performance.now();
+      const pending = new Array(reads);
+      for (let i = 0; i < reads; i++) pending[i] = store.fetch(keyOf(i % keys));
+      const results = await Promise.all(pending);
+      const ms = performance.now() - started;
+      if (results.some((result) => !result.ok)) throw new Error('workload 3: a read failed');
+      return ms;
+    };
+
+    const cold = [];
+    const warm = [];
+    const latency = [];
+    const ratios = [];
+    for (let round = 0; round < rounds; round++) {
+      store.clear();
+      const probeStarted = performance.now();
+      await store.fetch(`probe-${round}`);
+      latency.push(performance.now() - probeStarted);
+      store.clear();
+      counter.loads = 0;
+      cold.push(await storm());
+      if (counter.loads !== keys) throw new Error(`workload 3: ${counter.loads} load calls for ${keys} keys`);
+      warm.push(await storm());
+      if (counter.loads !== keys) throw new Error('workload 3: a warm read loaded');
+      ratios.push(cold[round] / (2 * latency[round] + warm[round]));
+    }
+    await app.close();
+    const oneLoad = summarize(latency).median;
+    const hitCost = summarize(warm).median;
+    return [
+      row({
+        measure: `${reads} reads over ${keys} cold keys, all settled`,
+        unit: 'ms',
+        library: summarize(cold).median,
+        baselineName: `2 × one load (${oneLoad.toFixed(1)} ms) + same reads warm (${hitCost.toFixed(1)} ms)`,
+        baseline: 2 * oneLoad + hitCost,
+        ratio: summarize(ratios),
+        target: atMost(1.0),
+        note: `exactly ${keys} load calls`,
+      }),
+    ];
+  },
+};
