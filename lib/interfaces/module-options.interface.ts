@@ -1,4 +1,5 @@
 import type { ModuleMetadata, Type } from '@nestjs/common';
+import type { CacheWorkerStore } from '../store/cache-worker.store.js';
 import type { CacheWorkerSettings } from './cache-worker-config.interface.js';
 
 /** Options of `CacheWorkerModule.forRoot` (and what `forRootAsync`'s factory returns). */
@@ -13,7 +14,7 @@ export interface CacheWorkerModuleOptions {
 export interface CacheWorkerStoreDefinition extends Partial<CacheWorkerSettings> {
   /** The store class, decorated with `@CacheWorker`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  store: Type<any>;
+  store: Type<CacheWorkerStore<any, any>>;
 }
 
 /** Options of `CacheWorkerModule.forFeature`. */
