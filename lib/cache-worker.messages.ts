@@ -105,3 +105,31 @@ export const dumpNotAFile = () => `it is not a regular file`;
 export const notRegistered = (storeName: string) =>
   `${storeName} is not registered: add it to CacheWorkerModule.forFeature([...])`;
 export const observerThrew = (event: string, error: string) => `an integration listening to "${event}" threw: ${error}`;
+
+// Operations integrations (health, metrics, events)
+export const healthRefreshesFailed = (count: number) => `the last ${count} refreshes all failed`;
+export const healthDumpTooOld = (ageMs: number, limitMs: number) =>
+  `the last dump is ${Math.round(ageMs)} ms old (limit ${limitMs} ms)`;
+export const healthNoDumpYet = (ageMs: number, limitMs: number) =>
+  `no dump written in the ${Math.round(ageMs)} ms since startup (limit ${limitMs} ms)`;
+export const invalidIntegrationOption = (integration: string, field: string, expected: string, value: unknown) =>
+  `${integration}: option "${field}": expected ${expected}, got ${describeValue(value)}`;
+export const eventsListenerThrew = (event: string, error: string) =>
+  `a listener of "${event}" threw: ${error}; the cache worker goes on`;
+export const metricHelp = (metric: string) => METRIC_HELP[metric] ?? metric;
+
+const METRIC_HELP: Record<string, string> = {
+  hits: 'Reads answered from the bucket without loading',
+  misses: 'Reads that had to load',
+  loads: 'Calls of load(key), on demand and in refreshes',
+  load_errors: 'Loads that failed, timed out or were aborted',
+  refreshes: 'Full refreshes completed',
+  refresh_failures: 'Keys that failed in full refreshes (their old value was kept)',
+  dumps: 'Dumps written',
+  dump_errors: 'Dump writes that failed',
+  entries: 'Entries in the bucket',
+  dump_bytes: 'Size of the last dump written, in bytes',
+  load_duration_seconds: 'Duration of load(key), by result',
+  refresh_duration_seconds: 'Duration of full refreshes',
+  dump_duration_seconds: 'Duration of dump writes',
+};

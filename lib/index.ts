@@ -6,4 +6,5 @@ export { CacheWorkerStore } from './store/cache-worker.store.js';
 export type { CacheWorkerLogger } from './store/logger.interface.js';
 export * from './decorators/index.js';
 export * from './errors/index.js';
+export * from './events/index.js';
 export * from './interfaces/index.js';

@@ -1,0 +1,166 @@
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { CacheWorkerRegistry } from '../cache-worker.registry.js';
+import type { CacheWorkerConfig } from '../interfaces/cache-worker-config.interface.js';
+import type { RefreshResult } from '../interfaces/fetch-result.interface.js';
+import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
+import type { CacheWorkerStore } from '../store/cache-worker.store.js';
+import { engineOf } from '../store/cache-worker.store.js';
+import * as messages from '../cache-worker.messages.js';
+import {
+  CACHE_WORKER_HEALTH_OPTIONS,
+  type CacheWorkerHealthOptions,
+  DEFAULT_DUMP_AGE_INTERVALS,
+  DEFAULT_FAILED_REFRESHES,
+} from './cache-worker-health.options.js';
+
+/** What the indicator follows of one bucket, beyond `stats()`. */
+interface BucketHistory {
+  /** Full refreshes in a row that failed every key they tried. */
+  failedRefreshesInARow: number;
+  /** Keys that failed in refreshes since the last refresh without failures. */
+  failuresSinceLastSuccess: number;
+  lastSuccessfulRefreshAt: number | null;
+  /** Last dump written by this process (a dump read at startup does not count). */
+  lastDumpWrittenAt: number | null;
+  lastDumpError: string | null;
+}
+
+/** The health of one bucket, as it appears in the health check's details. */
+export interface CacheWorkerBucketHealth {
+  status: 'up' | 'down';
+  /** Why the bucket is down; absent when it is up. */
+  reasons?: string[];
+  entries: number;
+  startedFrom: CacheWorkerStats['startedFrom'];
+  lastRefreshAt: string | null;
+  lastRefreshResult: Omit<RefreshResult, 'durationMs'> | null;
+  lastSuccessfulRefreshAt: string | null;
+  failedRefreshesInARow: number;
+  failuresSinceLastSuccess: number;
+  /** `null` when the bucket has no dump file. */
+  dump: {
+    lastWrittenAt: string | null;
+    ageMs: number;
+    maxAgeMs: number | null;
+    lastError: string | null;
+    errors: number;
+  } | null;
+}
+
+/**
+ * A `@nestjs/terminus` health indicator for the cache workers of the application. A bucket is down
+ * when its last `failedRefreshes` full refreshes all failed (the source is down), or when its dump
+ * is older than `maxDumpAge`; the indicator is down when any bucket it checks is down.
+ *
+ * @example
+ * ```ts
+ * @Get('health')
+ * @HealthCheck()
+ * check() {
+ *   return this.health.check([() => this.cacheWorkers.isHealthy('cache')]);
+ * }
+ * ```
+ */
+@Injectable()
+export class CacheWorkerHealthIndicator implements OnModuleInit {
+  private readonly histories = new Map<string, BucketHistory>();
+  private startedAt = Date.now();
+
+  constructor(
+    private readonly registry: CacheWorkerRegistry,
+    private readonly healthIndicatorService: HealthIndicatorService,
+    @Optional() @Inject(CACHE_WORKER_HEALTH_OPTIONS) private readonly options: CacheWorkerHealthOptions = {},
+  ) {}
+
+  onModuleInit(): void {
+    this.startedAt = Date.now();
+    for (const store of this.registry.getStores()) {
+      const history: BucketHistory = {
+        failedRefreshesInARow: 0,
+        failuresSinceLastSuccess: 0,
+        lastSuccessfulRefreshAt: null,
+        lastDumpWrittenAt: null,
+        lastDumpError: null,
+      };
+      this.histories.set(store.bucket, history);
+      engineOf(store).observe({
+        refreshed: ({ refreshed, failed }) => {
+          if (failed === 0) {
+            history.failuresSinceLastSuccess = 0;
+            history.lastSuccessfulRefreshAt = Date.now();
+          } else {
+            history.failuresSinceLastSuccess += failed;
+          }
+          history.failedRefreshesInARow = failed > 0 && refreshed === 0 ? history.failedRefreshesInARow + 1 : 0;
+        },
+        dumped: () => {
+          history.lastDumpWrittenAt = Date.now();
+          history.lastDumpError = null;
+        },
+        dumpFailed: (error) => (history.lastDumpError = error),
+      });
+    }
+  }
+
+  /**
+   * Checks every bucket (or only `buckets`) and returns terminus' result under `key`, with the
+   * health of each bucket in `buckets`.
+   */
+  isHealthy<const Key extends string = 'cache-worker'>(
+    key: Key = 'cache-worker' as Key,
+    buckets?: string[],
+  ): HealthIndicatorResult<Key> {
+    const stores = buckets
+      ? buckets.map((bucket) => this.registry.getStore(bucket)).filter((store) => store !== undefined)
+      : this.registry.getStores();
+    const details: Record<string, CacheWorkerBucketHealth> = {};
+    for (const store of stores) details[store.bucket] = this.bucketHealth(store);
+    const indicator = this.healthIndicatorService.check(key);
+    const down = Object.values(details).some((bucket) => bucket.status === 'down');
+    return down ? indicator.down({ buckets: details }) : indicator.up({ buckets: details });
+  }
+
+  /** The health of one bucket. */
+  bucketHealth(store: CacheWorkerStore): CacheWorkerBucketHealth {
+    const stats = store.stats();
+    const history = this.histories.get(store.bucket);
+    const reasons: string[] = [];
+    const failedLimit = this.options.failedRefreshes ?? DEFAULT_FAILED_REFRESHES;
+    const failedInARow = history?.failedRefreshesInARow ?? 0;
+    if (failedInARow >= failedLimit) reasons.push(messages.healthRefreshesFailed(failedInARow));
+
+    let dump: CacheWorkerBucketHealth['dump'] = null;
+    if (store.config.file !== null && store.config.cacheEnabled) {
+      const lastWrittenAt = history?.lastDumpWrittenAt ?? null;
+      const ageMs = Date.now() - (lastWrittenAt ?? this.startedAt);
+      const maxAgeMs = this.maxDumpAge(store.config);
+      if (maxAgeMs !== null && ageMs > maxAgeMs) {
+        reasons.push(lastWrittenAt === null ? messages.healthNoDumpYet(ageMs, maxAgeMs) : messages.healthDumpTooOld(ageMs, maxAgeMs));
+      }
+      dump = { lastWrittenAt: iso(lastWrittenAt), ageMs, maxAgeMs, lastError: history?.lastDumpError ?? null, errors: stats.dumpErrors };
+    }
+
+    return {
+      status: reasons.length > 0 ? 'down' : 'up',
+      ...(reasons.length > 0 ? { reasons } : {}),
+      entries: stats.size,
+      startedFrom: stats.startedFrom,
+      lastRefreshAt: stats.lastRefreshAt?.toISOString() ?? null,
+      lastRefreshResult: stats.lastRefreshResult,
+      lastSuccessfulRefreshAt: iso(history?.lastSuccessfulRefreshAt ?? null),
+      failedRefreshesInARow: failedInARow,
+      failuresSinceLastSuccess: history?.failuresSinceLastSuccess ?? 0,
+      dump,
+    };
+  }
+
+  private maxDumpAge(config: CacheWorkerConfig): number | null {
+    if (this.options.maxDumpAge !== undefined) return this.options.maxDumpAge;
+    return config.refreshInterval ? config.refreshInterval * DEFAULT_DUMP_AGE_INTERVALS : null;
+  }
+}
+
+function iso(time: number | null): string | null {
+  return time === null ? null : new Date(time).toISOString();
+}

@@ -1,0 +1,7 @@
+export * from './cache-worker-metrics.module.js';
+export * from './cache-worker.metrics.js';
+export {
+  CACHE_WORKER_METRICS_OPTIONS,
+  type CacheWorkerMetricsOptions,
+  DEFAULT_METRICS_PREFIX,
+} from './cache-worker-metrics.options.js';
