@@ -20,6 +20,8 @@ export const notAnObject = (bucket: string, source: string) =>
   `cache worker "${bucket}": ${source} must be an object`;
 export const invalidField = (bucket: string, field: string, expected: string, value: unknown) =>
   `${where(bucket, field)}: expected ${expected}, got ${describeValue(value)}`;
+export const invalidOption = (bucket: string, option: string, expected: string, value: unknown) =>
+  `cache worker "${bucket}": option "${option}": expected ${expected}, got ${describeValue(value)}`;
 export const sharedFile = (bucket: string, other: string, file: string) =>
   `${where(bucket, 'file')}: "${file}" is also the dump file of bucket "${other}"; each bucket needs its own file`;
 export const missingDependency = (bucket: string, storeName: string, cause: string) =>

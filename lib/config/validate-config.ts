@@ -25,7 +25,14 @@ const CHECKS: Record<keyof CacheWorkerSettings, Check> = {
   shutdownTimeout: durationMs(false),
   dumpDelay: durationMs(false),
   redactKeys: boolean,
+  cluster: boolean,
 };
+
+/** Checks a per-call `timeout` option, which follows the rule of `loadTimeout`; returns the error, or null. */
+export function checkTimeoutOption(bucket: string, value: unknown): string | null {
+  const expected = CHECKS.loadTimeout(value);
+  return expected === null ? null : messages.invalidOption(bucket, 'timeout', expected, value);
+}
 
 /**
  * Checks one step of the cascade before it is merged: an object, with known fields only, and no

@@ -36,7 +36,10 @@ export interface FetchOptions {
   skipSave?: boolean;
   /** Ignore the cached value: load, then store. */
   reload?: boolean;
-  /** Longest wait for this call in ms; overrides `loadTimeout` for a load this call starts. */
+  /**
+   * Longest wait for this call in ms (`0`: no bound); overrides `loadTimeout` for a load this call starts.
+   * A value outside `loadTimeout`'s range makes the call resolve with an error naming the option.
+   */
   timeout?: number;
 }
 

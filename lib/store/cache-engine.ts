@@ -10,6 +10,7 @@ import type {
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
 import { CacheWorkerDumpError, CacheWorkerStopError } from '../errors/cache-worker.errors.js';
 import { describeError, describeKey } from '../utils/describe.js';
+import { checkTimeoutOption } from '../config/validate-config.js';
 import * as messages from '../cache-worker.messages.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { LoadRunner, type LoadFunction, type LoadOutcome } from './load-runner.js';
@@ -188,6 +189,14 @@ export class CacheEngine<K, V> {
 
   /** Joins the load of `key` in flight, or starts one; a caller's own timeout bounds only its wait. */
   private shared(key: K, save: boolean, timeout: number | undefined): Promise<LoadOutcome<V>> {
+    if (timeout !== undefined) {
+      // Node's timers turn Infinity and other out-of-range delays into 1 ms: reject them clearly instead.
+      const invalid = checkTimeoutOption(this.config.bucket, timeout);
+      if (invalid !== null) {
+        this.logger.warn(invalid);
+        return Promise.resolve({ ok: false, error: invalid });
+      }
+    }
     const existing = this.flights.get(key);
     if (existing === undefined) {
       const flight = this.startFlight(key, timeout ?? this.config.loadTimeout, 'warn');

@@ -1,4 +1,4 @@
-import { CacheWorkerStore, type LoadResult } from '../../lib/index.js';
+import { CacheWorkerStore, DEFAULT_SETTINGS, type LoadResult } from '../../lib/index.js';
 import { engineOf } from '../../lib/store/cache-worker.store.js';
 import { countingLoad, startEngine, startStore } from '../support/engine.js';
 
@@ -129,19 +129,36 @@ describe('store API: get, fetch and the bucket operations', () => {
     await engine.close();
   });
 
+  it.each([
+    ['Infinity', Infinity],
+    ['more than timers accept', 2 ** 31],
+    ['negative', -1],
+    ['NaN', NaN],
+    ['a string', '10'],
+  ])('a per-call timeout that is %s is a clear error naming bucket and option, and nothing loads', async (_name, timeout) => {
+    const load = countingLoad<string>();
+    const { engine, logger } = await startEngine<string, string>({ load }, { bucket: 'timed' });
+    const expected = /^cache worker "timed": option "timeout": expected a whole number of milliseconds from 0 to 2147483647, got /;
+    expect(await engine.fetch('k', { timeout: timeout as number })).toEqual({ ok: false, error: expect.stringMatching(expected) });
+    expect(await engine.fetchNoSave('k', { timeout: timeout as number })).toEqual({ ok: false, error: expect.stringMatching(expected) });
+    expect(load.calls).toEqual([]);
+    expect(logger.at('warn', 'option "timeout"')).toHaveLength(2);
+    await engine.close();
+  });
+
+  it('a per-call timeout of 0 means no bound, for the caller that starts the load and for those that join it', async () => {
+    const { engine } = await startEngine<string, string>(
+      { load: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, value: 'slow' }), 50)) },
+      { loadTimeout: 10 },
+    );
+    const results = await Promise.all([engine.fetch('k', { timeout: 0 }), engine.fetch('k', { timeout: 0 })]);
+    expect(results).toEqual([{ ok: true, value: 'slow' }, { ok: true, value: 'slow' }]);
+    await engine.close();
+  });
+
   it('config holds every field, bucket included, and is frozen', async () => {
     const { engine } = await startEngine({ load: () => ({ ok: true, value: 1 }) }, { bucket: 'frozen', loadTimeout: 123 });
-    expect(engine.config).toEqual({
-      bucket: 'frozen',
-      file: null,
-      refreshInterval: null,
-      cacheEnabled: true,
-      refreshConcurrency: 16,
-      loadTimeout: 123,
-      shutdownTimeout: 5000,
-      dumpDelay: 1000,
-      redactKeys: false,
-    });
+    expect(engine.config).toEqual({ ...DEFAULT_SETTINGS, bucket: 'frozen', refreshInterval: null, loadTimeout: 123 });
     expect(Object.isFrozen(engine.config)).toBe(true);
     await engine.close();
   });
