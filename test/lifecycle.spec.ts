@@ -142,6 +142,27 @@ describe('refresh on a short interval', () => {
     await app.close();
   });
 
+  it('a tick while the previous refresh still runs is skipped and counted', async () => {
+    @CacheWorker({ bucket: 'sluggish', refreshInterval: 20 })
+    class SluggishStore extends CacheWorkerStore<string, number> {
+      running = 0;
+      mostAtOnce = 0;
+      async load(): Promise<LoadResult<number>> {
+        this.mostAtOnce = Math.max(this.mostAtOnce, ++this.running);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        this.running--;
+        return { ok: true, value: Date.now() };
+      }
+    }
+    const app = await bootApp([CacheWorkerModule.forFeature([SluggishStore])]);
+    const store = app.get(SluggishStore);
+    store.set('k', 0);
+    await waitFor(() => store.stats().refreshes >= 2, 'two refreshes');
+    expect(store.stats().refreshesSkipped).toBeGreaterThan(0);
+    expect(store.mostAtOnce).toBe(1);
+    await app.close();
+  });
+
   it.each([
     ['refreshInterval 0', { refreshInterval: 0 }],
     ['refreshInterval null', { refreshInterval: null }],
