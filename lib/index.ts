@@ -1,3 +1,10 @@
+/**
+ * NestJS cache workers: in-memory buckets loaded on demand, refreshed in the background and kept
+ * warm across restarts through dump files.
+ *
+ * @packageDocumentation
+ * @module nest-cache-worker
+ */
 export { CacheWorkerModule } from './cache-worker.module.js';
 export { CACHE_WORKER_MODULE_OPTIONS } from './cache-worker.module-definition.js';
 export { CacheWorkerRegistry } from './cache-worker.registry.js';

@@ -19,29 +19,41 @@ export const CACHE_WORKER_EVENTS = Object.freeze({
 
 /** Payload of `cache-worker.loaded`. */
 export interface CacheWorkerLoadedEvent<K = unknown> {
+  /** The bucket's name. */
   bucket: string;
+  /** The key that was loaded. */
   key: K;
+  /** Time the load took. */
   durationMs: number;
 }
 
 /** Payload of `cache-worker.load-failed`. */
 export interface CacheWorkerLoadFailedEvent<K = unknown> {
+  /** The bucket's name. */
   bucket: string;
+  /** The key whose load failed. */
   key: K;
+  /** Why, as text. */
   error: string;
+  /** Time until the load failed. */
   durationMs: number;
 }
 
 /** Payload of `cache-worker.refreshed`: the bucket and the refresh's result. */
 export interface CacheWorkerRefreshedEvent extends RefreshResult {
+  /** The bucket's name. */
   bucket: string;
 }
 
 /** Payload of `cache-worker.dumped`. */
 export interface CacheWorkerDumpedEvent {
+  /** The bucket's name. */
   bucket: string;
+  /** Entries written. */
   entries: number;
+  /** Size of the file. */
   bytes: number;
+  /** Time the dump took. */
   durationMs: number;
   /** Entries that can't be serialized and were left out. */
   leftOut: number;
@@ -49,6 +61,8 @@ export interface CacheWorkerDumpedEvent {
 
 /** Payload of `cache-worker.dump-failed`. */
 export interface CacheWorkerDumpFailedEvent {
+  /** The bucket's name. */
   bucket: string;
+  /** Why, as text; the previous dump file is untouched. */
   error: string;
 }

@@ -28,22 +28,35 @@ interface BucketHistory {
 
 /** The health of one bucket, as it appears in the health check's details. */
 export interface CacheWorkerBucketHealth {
+  /** `down` when any of `reasons` holds. */
   status: 'up' | 'down';
   /** Why the bucket is down; absent when it is up. */
   reasons?: string[];
+  /** How many entries are cached. */
   entries: number;
+  /** Where the bucket came from at startup. */
   startedFrom: CacheWorkerStats['startedFrom'];
+  /** When the last full refresh ended (ISO 8601). */
   lastRefreshAt: string | null;
+  /** The counts of the last full refresh. */
   lastRefreshResult: Omit<RefreshResult, 'durationMs'> | null;
+  /** When the last full refresh without a failed key ended (ISO 8601). */
   lastSuccessfulRefreshAt: string | null;
+  /** Consecutive full refreshes in which every key failed. */
   failedRefreshesInARow: number;
+  /** Keys that failed in the refreshes since the last one without a failure. */
   failuresSinceLastSuccess: number;
   /** `null` when the bucket has no dump file. */
   dump: {
+    /** When the last dump was written since startup (ISO 8601). */
     lastWrittenAt: string | null;
+    /** Time since the last dump, or since startup when none was written yet. */
     ageMs: number;
+    /** The age past which the bucket is down; `null`: no limit. */
     maxAgeMs: number | null;
+    /** Why the last dump failed, if it did. */
     lastError: string | null;
+    /** Dumps that could not be written. */
     errors: number;
   } | null;
 }
@@ -73,6 +86,7 @@ export class CacheWorkerHealthIndicator implements OnModuleInit {
     @Optional() @Inject(CACHE_WORKER_HEALTH_OPTIONS) private readonly options: CacheWorkerHealthOptions = {},
   ) {}
 
+  /** Starts following every bucket's refreshes and dumps, once the stores are registered. */
   onModuleInit(): void {
     this.startedAt = Date.now();
     for (const store of this.registry.getStores()) {

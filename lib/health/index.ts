@@ -1,3 +1,10 @@
+/**
+ * A `@nestjs/terminus` health indicator for the cache workers (needs the optional peer
+ * `@nestjs/terminus`).
+ *
+ * @packageDocumentation
+ * @module nest-cache-worker/health
+ */
 export * from './cache-worker-health.module.js';
 export * from './cache-worker.health-indicator.js';
 export {

@@ -46,6 +46,7 @@ export class CacheWorkerMetrics implements OnModuleInit, OnModuleDestroy {
     this.prefix = options.prefix ?? DEFAULT_METRICS_PREFIX;
   }
 
+  /** Registers the metrics and starts timing every bucket's loads, refreshes and dumps. */
   onModuleInit(): void {
     const workers = this.workers;
     for (const { name, help, kind, read } of FROM_STATS) {
@@ -73,6 +74,7 @@ export class CacheWorkerMetrics implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Removes the metrics from the registry, so that a new application can register them again. */
   onModuleDestroy(): void {
     for (const name of this.names.splice(0)) this.registry.removeSingleMetric(name);
   }

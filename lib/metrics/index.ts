@@ -1,3 +1,9 @@
+/**
+ * Prometheus metrics of the cache workers (needs the optional peer `prom-client`).
+ *
+ * @packageDocumentation
+ * @module nest-cache-worker/metrics
+ */
 export * from './cache-worker-metrics.module.js';
 export * from './cache-worker.metrics.js';
 export {
