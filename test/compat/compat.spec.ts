@@ -82,7 +82,7 @@ describe.each([
     expect(await readFile(join(dir, 'dist', 'widget.store.js'), 'utf8')).toMatch(importOfPackage);
   });
 
-  it('answers through get, closes cleanly, and serves from its dump after a restart', async () => {
+  it('answers through get, closes cleanly, and serves from its dump after a restart, healthy', async () => {
     const dumpDir = join(dir, 'dump');
     await mkdir(dumpDir);
 
@@ -97,6 +97,11 @@ describe.each([
 
     running = await startApp(dir, dumpDir);
     expect(await running.getJson('/widgets/a')).toEqual<WidgetReply>({ widget, sourceCalls: 0 });
+    // The `nest-cache-worker/health` entry point with the optional peer `@nestjs/terminus`.
+    expect(await running.getJson('/health')).toMatchObject({
+      status: 'ok',
+      info: { cache: { status: 'up', buckets: { widgets: { status: 'up', entries: 1, startedFrom: 'dump' } } } },
+    });
     const second = await running.stop();
     running = undefined;
     expect(appErrors(second)).toBe('');

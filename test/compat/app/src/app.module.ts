@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
 import { CacheWorkerModule } from 'nest-cache-worker';
+import { CacheWorkerHealthModule } from 'nest-cache-worker/health';
+import { HealthController } from './health.controller.js';
 import { WidgetSource } from './widget.source.js';
 import { WidgetStore } from './widget.store.js';
 import { WidgetsController } from './widgets.controller.js';
@@ -17,7 +20,9 @@ const dumpDir = process.env.DUMP_DIR ?? process.cwd();
       imports: [WidgetSourceModule],
     }),
     WidgetSourceModule,
+    TerminusModule,
+    CacheWorkerHealthModule.forRoot(),
   ],
-  controllers: [WidgetsController],
+  controllers: [WidgetsController, HealthController],
 })
 export class AppModule {}
