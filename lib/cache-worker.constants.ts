@@ -19,6 +19,7 @@ export const DEFAULT_SETTINGS: Readonly<CacheWorkerSettings> = Object.freeze({
   shutdownTimeout: 5_000,
   dumpDelay: 1_000,
   redactKeys: false,
+  cluster: true,
 });
 
 /** The names of every setting, to reject unknown fields. */

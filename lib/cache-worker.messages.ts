@@ -135,3 +135,31 @@ const METRIC_HELP: Record<string, string> = {
   refresh_duration_seconds: 'Duration of full refreshes',
   dump_duration_seconds: 'Duration of dump writes',
 };
+
+// Cluster mode
+export const invalidClusterOption = (field: string, expected: string, value: unknown) =>
+  `CacheWorkerModule.forRoot: field "${field}": expected ${expected}, got ${describeValue(value)}`;
+export const clusterNeedsIoredis = (error: string) =>
+  `CacheWorkerModule.forRoot: field "cluster" needs the ioredis package (npm install ioredis): ${error}`;
+export const clusterUnreachable = (target: string, reason: string) =>
+  `cluster mode: Redis at ${target} is unreachable (${reason}); each instance serves, loads and refreshes on its ` +
+  `own until it is back, and reconnection is retried in the background`;
+export const clusterReachable = (target: string, instanceId: string) =>
+  `cluster mode: connected to Redis at ${target} as instance ${instanceId}`;
+export const clusterNotReadyInTime = (ms: number) => `no connection within ${ms} ms at startup`;
+export const clusterConnectionClosed = () => `the connection closed`;
+export const clusterLeads = () => `cluster mode: this instance now runs the refreshes of the bucket`;
+export const clusterFollows = () => `cluster mode: another instance runs the refreshes of the bucket`;
+export const clusterUnsendable = (type: string, error: string) =>
+  `cluster mode: a "${type}" can't be sent to the other instances: ${error}`;
+export const clusterUnreadableMessage = (channel: string) => `cluster mode: ignored a message on ${channel} that can't be read`;
+export const clusterUnappliable = (type: string, error: string) =>
+  `cluster mode: a "${type}" from another instance can't be applied: ${error}`;
+export const snapshotLoaded = (entries: number, ms: number) =>
+  `loaded ${entries} entries from the shared snapshot in ${ms.toFixed(1)} ms`;
+export const snapshotShared = (version: number, entries: number, bytes: number) =>
+  `shared snapshot version ${version}: ${entries} entries, ${bytes} bytes`;
+export const snapshotShareFailed = (error: string) =>
+  `cluster mode: the shared snapshot can't be written: ${error}; the next refresh retries`;
+export const snapshotUnusable = (reason: string) => `cluster mode: the shared snapshot can't be used: ${reason}; it is ignored`;
+export const snapshotTorn = (version: number) => `a chunk of version ${version} is missing (replaced while it was read)`;

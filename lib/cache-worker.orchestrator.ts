@@ -8,11 +8,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { REFRESH_INTERVAL_PREFIX } from './cache-worker.constants.js';
+import { LOGGER_CONTEXT_PREFIX, REFRESH_INTERVAL_PREFIX } from './cache-worker.constants.js';
 import { CACHE_WORKER_MODULE_OPTIONS } from './cache-worker.module-definition.js';
 import { CacheWorkerRegistry } from './cache-worker.registry.js';
 import type { CacheWorkerModuleOptions } from './interfaces/module-options.interface.js';
 import { engineOf } from './store/cache-worker.store.js';
+import { ClusterCoordinator, type BucketCoordinator } from './cluster/index.js';
 import * as messages from './cache-worker.messages.js';
 
 /**
@@ -25,6 +26,9 @@ export class CacheWorkerOrchestrator implements OnModuleInit, OnApplicationBoots
   /** The app's registry when it imports ScheduleModule, else one of our own. */
   private readonly schedulerRegistry: SchedulerRegistry;
   private readonly intervalNames: string[] = [];
+  /** Cluster mode, when `forRoot({ cluster })` turns it on, and the coordinator of each bucket taking part. */
+  private cluster: ClusterCoordinator | null = null;
+  private readonly members = new Map<string, BucketCoordinator>();
 
   constructor(
     private readonly registry: CacheWorkerRegistry,
@@ -38,7 +42,17 @@ export class CacheWorkerOrchestrator implements OnModuleInit, OnApplicationBoots
     const known = new Set(this.registry.getBuckets());
     const unknown = Object.keys(this.rootOptions?.buckets ?? {}).filter((bucket) => !known.has(bucket));
     if (unknown.length > 0) this.logger.warn(messages.unknownBuckets(unknown));
-    await Promise.all(this.registry.getStores().map((store) => engineOf(store).start()));
+    if (this.rootOptions?.cluster !== undefined) this.cluster = await ClusterCoordinator.open(this.rootOptions.cluster, this.logger);
+    await Promise.all(
+      this.registry.getStores().map((store) => {
+        const engine = engineOf(store);
+        const { cluster, cacheEnabled, bucket } = store.config;
+        if (this.cluster === null || !cluster || !cacheEnabled) return engine.start();
+        const member = this.cluster.join(engine, new Logger(`${LOGGER_CONTEXT_PREFIX}${bucket}`));
+        this.members.set(bucket, member as BucketCoordinator);
+        return engine.start(member.sharedSnapshot);
+      }),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -46,8 +60,10 @@ export class CacheWorkerOrchestrator implements OnModuleInit, OnApplicationBoots
       const { refreshInterval, cacheEnabled, bucket } = store.config;
       if (!refreshInterval || !cacheEnabled) continue;
       const engine = engineOf(store);
+      const member = this.members.get(bucket);
+      const tick = member ? () => void member.tick() : () => engine.refreshTick();
       const name = `${REFRESH_INTERVAL_PREFIX}${bucket}`;
-      this.schedulerRegistry.addInterval(name, setInterval(() => engine.refreshTick(), refreshInterval));
+      this.schedulerRegistry.addInterval(name, setInterval(tick, refreshInterval));
       this.intervalNames.push(name);
     }
   }
@@ -57,5 +73,6 @@ export class CacheWorkerOrchestrator implements OnModuleInit, OnApplicationBoots
       if (this.schedulerRegistry.doesExist('interval', name)) this.schedulerRegistry.deleteInterval(name);
     }
     await Promise.all(this.registry.getStores().map((store) => engineOf(store).close()));
+    await this.cluster?.close();
   }
 }

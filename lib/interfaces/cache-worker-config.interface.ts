@@ -19,6 +19,8 @@ export interface CacheWorkerSettings {
   dumpDelay: number;
   /** Replace keys in log lines with a short hash, for keys that are personal data. */
   redactKeys: boolean;
+  /** `false` keeps this bucket out of cluster mode (when `forRoot({ cluster })` turns it on). */
+  cluster: boolean;
 }
 
 /** The resolved, frozen configuration of one bucket: every setting plus its name. */

@@ -1,5 +1,6 @@
 import type { ModuleMetadata, Type } from '@nestjs/common';
 import type { CacheWorkerStore } from '../store/cache-worker.store.js';
+import type { CacheWorkerClusterOptions } from '../cluster/cluster-options.interface.js';
 import type { CacheWorkerSettings } from './cache-worker-config.interface.js';
 
 /** Options of `CacheWorkerModule.forRoot` (and what `forRootAsync`'s factory returns). */
@@ -8,6 +9,8 @@ export interface CacheWorkerModuleOptions {
   defaults?: Partial<CacheWorkerSettings>;
   /** Per-bucket overrides, the last step of the cascade (runtime configuration). */
   buckets?: Record<string, Partial<CacheWorkerSettings>>;
+  /** Cluster mode over Redis for every bucket (a bucket opts out with `cluster: false`); needs `ioredis`. */
+  cluster?: CacheWorkerClusterOptions;
 }
 
 /** A store with per-store overrides, as an entry of `forFeature`. */

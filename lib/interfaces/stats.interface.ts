@@ -36,6 +36,6 @@ export interface CacheWorkerStats {
   lastDumpBytes: number | null;
   /** Time the last dump took. */
   lastDumpDurationMs: number | null;
-  /** Where the bucket came from at startup. */
-  startedFrom: 'dump' | 'init' | 'empty' | null;
+  /** Where the bucket came from at startup (`snapshot`: the shared snapshot of cluster mode). */
+  startedFrom: 'dump' | 'snapshot' | 'init' | 'empty' | null;
 }

@@ -20,6 +20,7 @@ import { StatsCounters } from './stats.js';
 import { runPool } from './refresh-pool.js';
 import { entriesOf } from './entries-of.js';
 import { quarantineDumpFile, readDumpFile, removeStaleTempFiles, writeDumpFile } from './dump-file.js';
+import { encodeDump, type DecodedDump, type EncodedDump } from './dump-codec.js';
 
 /** The user's callbacks, bound to their store. */
 export interface StoreCallbacks<K, V> {
@@ -157,26 +158,67 @@ export class CacheEngine<K, V> {
 
   set(key: K, value: V): void {
     if (!this.config.cacheEnabled) return;
-    this.entries.set(key, value);
-    this.markDirty();
-    this.notifyChange({ type: 'set', key, value });
+    this.applyChange({ type: 'set', key, value }, true);
   }
 
   delete(key: K): boolean {
-    const deleted = this.entries.delete(key);
-    if (deleted) this.markDirty();
-    this.notifyChange({ type: 'delete', key });
-    return deleted;
+    return this.applyChange({ type: 'delete', key }, true);
+  }
+
+  invalidate(key: K): boolean {
+    return this.applyChange({ type: 'invalidate', key }, true);
   }
 
   clear(): void {
-    if (this.entries.size > 0) this.markDirty();
-    this.entries.clear();
-    this.notifyChange({ type: 'clear' });
+    this.applyChange({ type: 'clear' }, true);
   }
 
-  private notifyChange(change: BucketChange<K, V>): void {
-    if (this.observers.length > 0) this.notify('changed', change);
+  /**
+   * Applies a change; returns whether the bucket changed. `announce` tells the observers: cluster mode
+   * applies the changes of other instances without it, so they aren't sent back.
+   */
+  applyChange(change: BucketChange<K, V>, announce = false): boolean {
+    let changed = true;
+    if (change.type === 'set') {
+      if (!this.config.cacheEnabled) return false;
+      this.entries.set(change.key, change.value);
+    } else if (change.type === 'clear') {
+      changed = this.entries.size > 0;
+      this.entries.clear();
+    } else {
+      changed = this.entries.delete(change.key);
+    }
+    if (changed) this.markDirty();
+    if (announce && this.observers.length > 0) this.notify('changed', change);
+    return changed;
+  }
+
+  /** Stores a value another instance loaded on a read, with its `extra` entries, without announcing it. */
+  applyLoaded(key: K, value: V, extra: unknown): void {
+    this.storeLoaded(key, { value, extra });
+  }
+
+  /**
+   * Applies another instance's snapshot (keys and values alternating, as in a dump): each key cached
+   * here takes the snapshot's value; keys not cached here are not added, since they may have been
+   * deleted after the snapshot was taken. Returns the cached keys the snapshot lacks.
+   */
+  applySnapshot(flat: unknown[]): K[] {
+    const seen = new ValueKeyedMap<K, true>();
+    let updated = false;
+    this.eachRevived(flat, (key, value) => {
+      seen.set(key, true);
+      if (!this.entries.has(key)) return;
+      this.entries.set(key, value);
+      updated = true;
+    });
+    if (updated) this.markDirty();
+    return this.keys().filter((key) => !seen.has(key));
+  }
+
+  /** The whole bucket in the dump format, in memory: the shared snapshot of cluster mode. */
+  encodeSnapshot(): Promise<EncodedDump> {
+    return encodeDump(this.config.bucket, this.entries);
   }
 
   // ---- loads ----
@@ -216,15 +258,17 @@ export class CacheEngine<K, V> {
     flight.promise = this.runner.run<V>(key, timeoutMs, failureLevel).then((outcome) => {
       this.flights.delete(key);
       if (!outcome.ok) this.counters.loadErrors++;
-      else if (flight.save) this.storeLoaded(key, outcome);
+      else if (flight.save && this.storeLoaded(key, outcome) && this.observers.length > 0) {
+        this.notify('loadStored', key, outcome.value, outcome.extra);
+      }
       return outcome;
     });
     this.flights.set(key, flight);
     return flight;
   }
 
-  private storeLoaded(key: K, outcome: { value: V; extra: unknown }): void {
-    if (!this.config.cacheEnabled) return;
+  private storeLoaded(key: K, outcome: { value: V; extra: unknown }): boolean {
+    if (!this.config.cacheEnabled) return false;
     this.entries.set(key, outcome.value);
     if (outcome.extra !== undefined && outcome.extra !== null) {
       try {
@@ -234,6 +278,7 @@ export class CacheEngine<K, V> {
       }
     }
     this.markDirty();
+    return true;
   }
 
   // ---- full refresh ----
@@ -310,6 +355,12 @@ export class CacheEngine<K, V> {
 
   // ---- dumps ----
 
+  /** The store's `dump()`: tells the observers (cluster mode shares a snapshot), then writes the dump. */
+  requestDump(): Promise<DumpResult> {
+    if (this.observers.length > 0) this.notify('dumpRequested');
+    return this.dump();
+  }
+
   /** Writes the dump now (after any write in progress); never rejects. */
   dump(): Promise<DumpResult> {
     if (!this.config.file) return Promise.resolve({ ok: false, error: messages.noDumpFile(this.config.bucket) });
@@ -374,55 +425,72 @@ export class CacheEngine<K, V> {
 
   // ---- lifecycle ----
 
-  /** Startup: fill the bucket from the dump, or run `init` when no dump could be read. */
-  async start(): Promise<void> {
+  /**
+   * Startup: fill the bucket from the newest of the dump and the `shared` snapshot (cluster mode), or
+   * run `init` when neither could be read.
+   */
+  async start(shared?: () => Promise<DecodedDump | null>): Promise<void> {
     const { file, cacheEnabled } = this.config;
+    const started = performance.now();
+    let local: DecodedDump | null = null;
     if (file && cacheEnabled) {
       const removed = await removeStaleTempFiles(file);
       if (removed > 0) this.logger.debug(messages.staleTempRemoved(removed));
-      if (await this.restoreFromDump(file)) {
-        this.counters.startedFrom = 'dump';
-        return;
-      }
+      local = await this.readDump(file);
+    }
+    const remote = shared && cacheEnabled ? await shared() : null;
+    if (remote !== null && (local === null || remote.createdAt > local.createdAt)) {
+      this.eachRevived(remote.flat, (key, value) => this.entries.set(key, value));
+      this.counters.startedFrom = 'snapshot';
+      this.logger.log(messages.snapshotLoaded(this.entries.size, performance.now() - started));
+      if (local !== null) this.markDirty(); // the dump on disk is older: bring it up to date
+      return;
+    }
+    if (local !== null) {
+      this.eachRevived(local.flat, (key, value) => this.entries.set(key, value));
+      this.counters.startedFrom = 'dump';
+      this.counters.lastDumpAt = local.createdAt;
+      this.logger.log(messages.dumpLoaded(this.entries.size, file!, performance.now() - started));
+      return;
     }
     this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
     await this.runInit();
   }
 
-  private async restoreFromDump(file: string): Promise<boolean> {
-    const started = performance.now();
-    let dump;
+  /** Reads this bucket's dump; a missing or unusable one (moved aside) gives null. */
+  private async readDump(file: string): Promise<DecodedDump | null> {
     try {
-      dump = await readDumpFile(file, this.config.bucket);
+      return await readDumpFile(file, this.config.bucket);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         this.logger.debug(messages.dumpMissing(file));
-        return false;
+        return null;
       }
       const reason = error instanceof CacheWorkerDumpError ? error.message : describeError(error);
       const keptAs = await quarantineDumpFile(file);
       this.logger.warn(messages.dumpUnreadable(file, reason, keptAs));
-      return false;
+      return null;
     }
+  }
+
+  /** Passes each entry of a dump or snapshot through `revive`; entries it throws for are left out, and logged. */
+  private eachRevived(flat: unknown[], store: (key: K, value: V) => void): void {
     const { revive } = this.callbacks;
-    let reviveFailures = 0;
-    let firstReviveError = '';
-    for (let i = 0; i < dump.flat.length; i += 2) {
-      let value = dump.flat[i + 1] as V;
+    let failures = 0;
+    let firstError = '';
+    for (let i = 0; i < flat.length; i += 2) {
+      let value = flat[i + 1] as V;
       if (revive) {
         try {
           value = revive(value);
         } catch (error) {
-          if (reviveFailures++ === 0) firstReviveError = describeError(error);
+          if (failures++ === 0) firstError = describeError(error);
           continue;
         }
       }
-      this.entries.set(dump.flat[i] as K, value);
+      store(flat[i] as K, value);
     }
-    if (reviveFailures > 0) this.logger.warn(messages.reviveFailed(reviveFailures, firstReviveError));
-    this.counters.lastDumpAt = dump.createdAt;
-    this.logger.log(messages.dumpLoaded(this.entries.size, file, performance.now() - started));
-    return true;
+    if (failures > 0) this.logger.warn(messages.reviveFailed(failures, firstError));
   }
 
   private async runInit(): Promise<void> {

@@ -77,6 +77,14 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
     return this.engine.delete(key);
   }
 
+  /**
+   * Drops the cached value of `key` so the next read loads it again; in cluster mode every instance
+   * drops it. Returns whether it was cached here.
+   */
+  invalidate(key: K): boolean {
+    return this.engine.invalidate(key);
+  }
+
   /** Removes every entry. */
   clear(): void {
     this.engine.clear();
@@ -97,9 +105,9 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
     return this.engine.fullRefresh();
   }
 
-  /** Writes the dump file now. Never rejects. */
+  /** Writes the dump file now (and, in cluster mode, the shared snapshot). Never rejects. */
   dump(): Promise<DumpResult> {
-    return this.engine.dump();
+    return this.engine.requestDump();
   }
 
   /** Counters and last results of this bucket. */

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
@@ -14,6 +15,8 @@ import * as messages from '../cache-worker.messages.js';
  * bucket name (UTF-8) · u32 CRC-32 of everything before it.
  */
 export const DUMP_FORMAT_VERSION = 1;
+/** Entries serialized per chunk: small enough that one chunk never blocks the loop for long. */
+const CHUNK_ENTRIES = 2048;
 const MAGIC = Buffer.from('NCWDUMP\0', 'latin1');
 const FIXED_HEADER = 36;
 
@@ -83,6 +86,47 @@ export function encodeChunk(flat: unknown[]): EncodedChunk {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(body.length, 0);
   return { frame: [length, body], bytes: 4 + body.length, entries: flat.length / 2, leftOut, firstError };
+}
+
+/** Serializes entries chunk by chunk, as a dump's payload holds them. */
+export function* encodeChunks(entries: Iterable<[unknown, unknown]>): Generator<EncodedChunk> {
+  let flat: unknown[] = [];
+  for (const [key, value] of entries) {
+    flat.push(key, value);
+    if (flat.length >= CHUNK_ENTRIES * 2) {
+      yield encodeChunk(flat);
+      flat = [];
+    }
+  }
+  if (flat.length > 0) yield encodeChunk(flat);
+}
+
+/** A whole dump built in memory, with what was left out because it can't be serialized. */
+export interface EncodedDump {
+  data: Buffer;
+  entries: number;
+  leftOut: number;
+  firstLeftOutError: string | null;
+}
+
+/** Builds a whole dump in memory (cluster mode's shared snapshot), yielding to the event loop between chunks. */
+export async function encodeDump(bucket: string, entries: Iterable<[unknown, unknown]>): Promise<EncodedDump> {
+  const parts: Buffer[] = [];
+  const result: EncodedDump = { data: Buffer.alloc(0), entries: 0, leftOut: 0, firstLeftOutError: null };
+  let crc = 0;
+  let length = 0;
+  for (const chunk of encodeChunks(entries)) {
+    for (const part of chunk.frame) crc = crc32(part, crc);
+    parts.push(...chunk.frame);
+    length += chunk.bytes;
+    result.entries += chunk.entries;
+    result.leftOut += chunk.leftOut;
+    result.firstLeftOutError ??= chunk.firstError;
+    await nextTurn();
+  }
+  const header = encodeHeader({ bucket, entries: result.entries, payloadCrc: crc, payloadLength: length, createdAt: Date.now() });
+  result.data = Buffer.concat([header, ...parts]);
+  return result;
 }
 
 /** Reads a whole dump, checking every field; throws `CacheWorkerDumpError` with the reason. */

@@ -4,10 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import * as messages from '../cache-worker.messages.js';
-import { decodeDump, encodeChunk, encodeHeader, headerLength, type DecodedDump } from './dump-codec.js';
-
-/** Entries serialized per chunk: small enough that one chunk never blocks the loop for long. */
-const CHUNK_ENTRIES = 2048;
+import { decodeDump, encodeChunks, encodeHeader, headerLength, type DecodedDump } from './dump-codec.js';
 const TEMP_MARK = '.tmp-';
 const FILE_MODE = 0o600;
 
@@ -35,22 +32,14 @@ export async function writeDumpFile(
     const start = headerLength(bucket);
     let position = start;
     let crc = 0;
-    let flat: unknown[] = [];
-    const flush = async () => {
-      const chunk = encodeChunk(flat);
-      flat = [];
+    for (const chunk of encodeChunks(entries)) {
       report.entries += chunk.entries;
       report.leftOut += chunk.leftOut;
       report.firstLeftOutError ??= chunk.firstError;
       for (const part of chunk.frame) crc = crc32(part, crc);
       await handle.writev(chunk.frame, position);
       position += chunk.bytes;
-    };
-    for (const [key, value] of entries) {
-      flat.push(key, value);
-      if (flat.length >= CHUNK_ENTRIES * 2) await flush();
     }
-    if (flat.length > 0) await flush();
     const header = encodeHeader({
       bucket,
       entries: report.entries,

@@ -1,7 +1,11 @@
 import type { DumpResult, RefreshResult } from '../interfaces/fetch-result.interface.js';
 
-/** A change made through the store's write API (`set`, `delete`, `clear`). */
-export type BucketChange<K, V> = { type: 'set'; key: K; value: V } | { type: 'delete'; key: K } | { type: 'clear' };
+/** A change made through the store's write API (`set`, `delete`, `clear`, `invalidate`). */
+export type BucketChange<K, V> =
+  | { type: 'set'; key: K; value: V }
+  | { type: 'delete'; key: K }
+  | { type: 'invalidate'; key: K }
+  | { type: 'clear' };
 
 /**
  * What integrations (events, metrics, cluster mode) hear from an engine. Every method is optional,
@@ -14,4 +18,8 @@ export interface EngineObserver<K = unknown, V = unknown> {
   dumped?(result: Extract<DumpResult, { ok: true }>): void;
   dumpFailed?(error: string): void;
   changed?(change: BucketChange<K, V>): void;
+  /** A value loaded on a read (not by a full refresh) was stored, with the `extra` entries `load` returned. */
+  loadStored?(key: K, value: V, extra: unknown): void;
+  /** The store's `dump()` was called (before the dump file, if any, is written). */
+  dumpRequested?(): void;
 }

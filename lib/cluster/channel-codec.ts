@@ -1,0 +1,54 @@
+import { deserialize, serialize } from 'node:v8';
+
+/** What instances tell each other about a bucket. */
+export type ClusterMessage =
+  | { type: 'set'; key: unknown; value: unknown }
+  | { type: 'delete'; key: unknown }
+  | { type: 'invalidate'; key: unknown }
+  | { type: 'clear' }
+  /** A value loaded on a read, with the `extra` entries `load` returned. */
+  | { type: 'loaded'; key: unknown; value: unknown; extra: unknown }
+  /** A new shared snapshot is in Redis. */
+  | { type: 'snapshot'; version: number };
+
+/** A message with the id of the instance that sent it. */
+export interface ClusterEnvelope {
+  from: string;
+  message: ClusterMessage;
+}
+
+const MAGIC = Buffer.from('NCWMSG1\0', 'latin1');
+const FIELDS: Record<ClusterMessage['type'], readonly string[]> = {
+  set: ['key', 'value'],
+  delete: ['key'],
+  invalidate: ['key'],
+  clear: [],
+  loaded: ['key', 'value', 'extra'],
+  snapshot: ['version'],
+};
+
+/**
+ * Encodes a message with `node:v8`, like the dump: keys and values keep their Maps, Dates and BigInts.
+ * Throws when a key or value can't be serialized.
+ */
+export function encodeMessage(envelope: ClusterEnvelope): Buffer {
+  return Buffer.concat([MAGIC, serialize([envelope.from, envelope.message])]);
+}
+
+/** Reads a message; anything that isn't a well-formed message of this library gives null. */
+export function decodeMessage(data: Buffer): ClusterEnvelope | null {
+  if (data.length <= MAGIC.length || !data.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  let decoded: unknown;
+  try {
+    decoded = deserialize(data.subarray(MAGIC.length));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string') return null;
+  const message = decoded[1] as { type?: unknown } | null;
+  if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return null;
+  const fields = FIELDS[message.type as ClusterMessage['type']];
+  if (!Object.hasOwn(FIELDS, message.type) || !fields.every((field) => field in message)) return null;
+  if (message.type === 'snapshot' && !Number.isSafeInteger((message as { version: unknown }).version)) return null;
+  return { from: decoded[0], message: message as ClusterMessage };
+}

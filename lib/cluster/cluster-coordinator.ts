@@ -1,0 +1,60 @@
+import { CacheWorkerConfigError } from '../errors/cache-worker.errors.js';
+import type { CacheEngine } from '../store/cache-engine.js';
+import type { CacheWorkerLogger } from '../store/logger.interface.js';
+import * as messages from '../cache-worker.messages.js';
+import { BucketCoordinator } from './bucket-coordinator.js';
+import { clusterKeys } from './cluster-keys.js';
+import type { CacheWorkerClusterOptions } from './cluster-options.interface.js';
+import { RedisConnection } from './redis-connection.js';
+
+/** The namespace when the options name none. */
+export const DEFAULT_CLUSTER_NAMESPACE = 'cache-worker';
+
+/**
+ * Cluster mode of one application: its Redis connection and the coordinator of every bucket that
+ * takes part. Knows nothing of Nest.
+ */
+export class ClusterCoordinator {
+  private readonly buckets: BucketCoordinator[] = [];
+
+  private constructor(
+    private readonly connection: RedisConnection,
+    private readonly namespace: string,
+    private readonly logger: CacheWorkerLogger,
+  ) {}
+
+  /** Checks the options and connects; Redis being unreachable doesn't fail (it is retried in the background). */
+  static async open(options: unknown, logger: CacheWorkerLogger): Promise<ClusterCoordinator> {
+    const checked = checkClusterOptions(options);
+    const connection = await RedisConnection.open(checked, logger);
+    return new ClusterCoordinator(connection, checked.namespace ?? DEFAULT_CLUSTER_NAMESPACE, logger);
+  }
+
+  /** Makes a bucket take part; its engine must not have started yet. */
+  join<K, V>(engine: CacheEngine<K, V>, logger: CacheWorkerLogger = this.logger): BucketCoordinator<K, V> {
+    const bucket = new BucketCoordinator(engine, this.connection, clusterKeys(this.namespace, engine.config.bucket), logger);
+    this.buckets.push(bucket as BucketCoordinator);
+    return bucket;
+  }
+
+  /** Gives up every lease and closes the connection. */
+  async close(): Promise<void> {
+    await Promise.all(this.buckets.map((bucket) => bucket.close()));
+    this.connection.close();
+  }
+}
+
+/** Checks `forRoot({ cluster })`; throws naming the field. */
+function checkClusterOptions(options: unknown): CacheWorkerClusterOptions {
+  const fail = (field: string, expected: string, value: unknown): never => {
+    throw new CacheWorkerConfigError(messages.invalidClusterOption(field, expected, value));
+  };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return fail('cluster', 'an object', options);
+  const { redis, namespace } = options as Record<string, unknown>;
+  const redisOk = (typeof redis === 'string' && redis.trim() !== '') || (typeof redis === 'object' && redis !== null && !Array.isArray(redis));
+  if (!redisOk) fail('cluster.redis', 'ioredis options, a redis:// URL or an ioredis instance', redis);
+  if (namespace !== undefined && (typeof namespace !== 'string' || namespace.trim() === '')) {
+    fail('cluster.namespace', 'a non-empty string', namespace);
+  }
+  return options as CacheWorkerClusterOptions;
+}

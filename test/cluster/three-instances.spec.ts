@@ -1,0 +1,146 @@
+import { Redis } from 'ioredis';
+import { startChildInstance, startLocalInstance, type ClusterInstance } from './support/cluster-instance.js';
+import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { sleep, waitFor } from '../support/wait-for.js';
+
+const INTERVAL = 400;
+const KEYS = ['k1', 'k2', 'k3', 'k4', 'k5'];
+
+/** Refreshes run per instance over a window, and loads per key summed over the instances. */
+async function countOver(instances: ClusterInstance[], windowMs: number) {
+  const before = await Promise.all(instances.map(async (i) => ({ stats: await i.stats(), loads: await i.loads() })));
+  await sleep(windowMs);
+  const after = await Promise.all(instances.map(async (i) => ({ stats: await i.stats(), loads: await i.loads() })));
+  const refreshes = instances.map((_, n) => after[n].stats.refreshes - before[n].stats.refreshes);
+  const loads = instances.map((_, n) => KEYS.map((key) => (after[n].loads[key] ?? 0) - (before[n].loads[key] ?? 0)));
+  return { refreshes, loads };
+}
+
+async function holdsEverywhere(instances: ClusterInstance[], key: string, test: (value: unknown) => boolean): Promise<boolean> {
+  const values = await Promise.all(instances.map((instance) => instance.peek(key)));
+  return values.every(test);
+}
+
+describe('cluster mode: three instances on one Redis', () => {
+  let redis: RedisServer;
+  let child: Awaited<ReturnType<typeof startChildInstance>>;
+  let a: Awaited<ReturnType<typeof startLocalInstance>>;
+  let b: Awaited<ReturnType<typeof startLocalInstance>>;
+  let late: Awaited<ReturnType<typeof startLocalInstance>> | undefined;
+  let userClient: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    userClient = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
+    const namespace = 'three';
+    // The child starts first and leads; the others join once it has refreshed.
+    child = await startChildInstance({ name: 'child', refreshInterval: INTERVAL, cluster: { redis: { host: '127.0.0.1', port: redis.port }, namespace } });
+    await waitFor(async () => (await child.stats()).refreshes >= 1, 'the child to refresh as leader');
+    a = await startLocalInstance({ name: 'a', refreshInterval: INTERVAL, cluster: { redis: redis.url, namespace } });
+    b = await startLocalInstance({ name: 'b', refreshInterval: INTERVAL, cluster: { redis: userClient, namespace } });
+  });
+
+  afterAll(async () => {
+    for (const instance of [late, a, b, child]) await instance?.close().catch(() => undefined);
+    userClient?.disconnect();
+    await redis?.stop();
+  });
+
+  it('shares values loaded on a read, then refreshes each key once per interval across the cluster', async () => {
+    for (const key of KEYS) expect((await a.fetch(key)).ok).toBe(true);
+    for (const key of KEYS) {
+      await waitFor(() => holdsEverywhere([b, child], key, (value) => value !== undefined), `${key} to reach b and the child`);
+    }
+    expect(await b.loads()).toEqual({});
+
+    const { refreshes, loads } = await countOver([child, a, b], 6 * INTERVAL);
+    // Only the child (the leader) refreshed, at most once per interval, and nobody else loaded anything.
+    expect(refreshes[1]).toBe(0);
+    expect(refreshes[2]).toBe(0);
+    expect(refreshes[0]).toBeGreaterThanOrEqual(2);
+    expect(refreshes[0]).toBeLessThanOrEqual(7);
+    expect(loads[1]).toEqual([0, 0, 0, 0, 0]);
+    expect(loads[2]).toEqual([0, 0, 0, 0, 0]);
+    for (const count of loads[0]) expect(Math.abs(count - refreshes[0])).toBeLessThanOrEqual(1);
+
+    // The followers serve the leader's refreshed values: they applied its snapshots.
+    await waitFor(
+      () => holdsEverywhere([a, b], 'k1', (value) => (value as { by: string } | undefined)?.by === 'child'),
+      "the child's refreshed value of k1 on a and b",
+    );
+  });
+
+  it('starts a fourth instance warm from the shared snapshot, before its first read', async () => {
+    late = await startLocalInstance({ name: 'late', refreshInterval: INTERVAL, cluster: { redis: { host: '127.0.0.1', port: redis.port }, namespace: 'three' } });
+    const stats = await late.stats();
+    expect(stats.startedFrom).toBe('snapshot');
+    for (const key of KEYS) expect(await late.peek(key)).toMatchObject({ key });
+    expect(await late.loads()).toEqual({});
+  });
+
+  it('sends set and invalidate to the other instances', async () => {
+    const written = { key: 'k1', by: 'written by b', n: 0 };
+    await b.set('k1', written);
+    await waitFor(() => holdsEverywhere([a, child], 'k1', (value) => (value as { by?: string })?.by === 'written by b'), 'the value b set on a and the child');
+
+    await child.invalidate('k2');
+    await waitFor(() => holdsEverywhere([a, b], 'k2', (value) => value === undefined), 'k2 to be gone from a and b');
+    expect(await child.peek('k2')).toBeUndefined();
+  });
+
+  it('replaces a leader killed with SIGKILL within two refresh intervals (and a margin for a slow machine)', async () => {
+    const followers = [a, b, late!];
+    const before = await Promise.all(followers.map((instance) => instance.stats()));
+    await child.kill();
+    await waitFor(
+      async () => (await Promise.all(followers.map((instance) => instance.stats()))).some((stats, n) => stats.refreshes > before[n].refreshes),
+      'a follower to take over the refreshes',
+      2 * INTERVAL + 5_000,
+    );
+    // One of them leads from now on: over a window, exactly one instance refreshes.
+    await sleep(INTERVAL);
+    const { refreshes } = await countOver(followers, 4 * INTERVAL);
+    expect(refreshes.filter((count) => count > 0)).toHaveLength(1);
+  });
+
+  it('loses no value and fails no read while Redis is stopped and restarted', async () => {
+    const instances = [a, b, late!];
+    const failures: string[] = [];
+    let reads = 0;
+    let reading = true;
+    const reader = (async () => {
+      while (reading) {
+        for (const instance of instances) {
+          for (const key of ['k1', 'k3', 'k4', 'k5']) {
+            const result = await instance.fetch(key);
+            reads++;
+            if (!result.ok) failures.push(`${instance.name} ${key}: ${result.error}`);
+          }
+        }
+        await sleep(20);
+      }
+    })();
+
+    await redis.stop();
+    // Without Redis every instance refreshes on its own.
+    const before = await Promise.all(instances.map((instance) => instance.stats()));
+    await waitFor(
+      async () => (await Promise.all(instances.map((instance) => instance.stats()))).every((stats, n) => stats.refreshes > before[n].refreshes),
+      'every instance to refresh on its own',
+    );
+    await redis.restart();
+    // Back to one leader: over a window, exactly one instance refreshes.
+    await waitFor(async () => {
+      const { refreshes } = await countOver(instances, 3 * INTERVAL);
+      return refreshes.filter((count) => count > 0).length === 1;
+    }, 'a single leader after Redis came back', 15_000);
+    reading = false;
+    await reader;
+
+    expect(reads).toBeGreaterThan(0);
+    expect(failures).toEqual([]);
+    for (const instance of instances) {
+      for (const key of ['k1', 'k3', 'k4', 'k5']) expect(await instance.peek(key)).toMatchObject({ key });
+    }
+  });
+});
