@@ -1,12 +1,15 @@
 /** ioredis connection options (`host`, `port`, `password`, `db`, `tls`, …; see ioredis' `RedisOptions`). */
 export interface ClusterRedisOptions {
+  /** Redis host; ioredis' default is `localhost`. */
   host?: string;
+  /** Redis port; ioredis' default is `6379`. */
   port?: number;
   [option: string]: unknown;
 }
 
 /** An ioredis client. Cluster mode opens its own connections with `duplicate()` and never closes yours. */
 export interface ClusterRedisInstance {
+  /** A new connection with the same options (and `override`). */
   duplicate(override?: object): unknown;
 }
 
