@@ -11,7 +11,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-  // Packs and installs the library into real apps: `npm run test:compat`, with its own config.
+  // Packaging tests (the packed library in real apps, the API reference): `npm run test:compat`.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/compat/'],
   testTimeout: 30000,
 };

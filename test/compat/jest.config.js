@@ -1,6 +1,6 @@
 import base from '../../jest.config.js';
 
-/** `npm run test:compat`: the compat tests alone, which the default run leaves out. */
+/** `npm run test:compat`: the packaging tests, which the default run leaves out. */
 export default {
   ...base,
   rootDir: '../..',
