@@ -40,7 +40,10 @@ const CHILD_SCRIPT = join(HERE, 'instance-child.mjs');
 const BUILT_LIBRARY = join(HERE, '..', '..', '..', 'dist', 'index.js');
 
 /** The test app in this process: a real Nest application with one bucket, `items`. */
-export async function startLocalInstance(settings: InstanceSettings, logger = new RecordingLogger()): Promise<ClusterInstance & { app: INestApplication; logger: RecordingLogger }> {
+export async function startLocalInstance(
+  settings: InstanceSettings,
+  logger = new RecordingLogger(),
+): Promise<ClusterInstance & { app: INestApplication; logger: RecordingLogger; store: CacheWorkerStore<string, Item> }> {
   const loads: Record<string, number> = {};
   @CacheWorker({ bucket: 'items' })
   class ItemStore extends CacheWorkerStore<string, Item> {
@@ -61,6 +64,7 @@ export async function startLocalInstance(settings: InstanceSettings, logger = ne
     name: settings.name,
     app,
     logger,
+    store,
     fetch: (key) => store.fetch(key),
     peek: async (key) => store.peek(key),
     set: async (key, value) => void store.set(key, value),
