@@ -7,6 +7,7 @@ import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadContext, typ
 import { bootApp } from './support/nest-app.js';
 import { RecordingLogger } from './support/recording-logger.js';
 import { makeTempDir } from './support/temp-dir.js';
+import { trackOpenHandles } from './support/open-handles.js';
 import { waitFor } from './support/wait-for.js';
 
 /** What the loads of the test store do, decided per test. */
@@ -114,19 +115,9 @@ describe('shutdown', () => {
   });
 
   it('leaves no timer or handle open (with and without ScheduleModule)', async () => {
-    /** Open resources by type (Timeout, FSReqCallback, …), as Node reports them. */
-    const openResources = () => {
-      const counts = new Map<string, number>();
-      for (const name of process.getActiveResourcesInfo()) counts.set(name, (counts.get(name) ?? 0) + 1);
-      return counts;
-    };
-    /** The resource types of which more are open now than `before`. */
-    const added = (before: Map<string, number>) =>
-      [...openResources()].filter(([name, count]) => count > (before.get(name) ?? 0)).map(([name]) => name);
-    const before = openResources();
-
     for (const withSchedule of [false, true]) {
       behaviour.mode = 'honours-signal';
+      const handles = trackOpenHandles();
       const imports = [
         ...(withSchedule ? [ScheduleModule.forRoot()] : []),
         CacheWorkerModule.forFeature([{ store: SlowStore, file: join(dir, 'handles.dump'), loadTimeout: 60_000, dumpDelay: 60_000 }]),
@@ -136,10 +127,13 @@ describe('shutdown', () => {
       store.set('pending dump', 'x');
       void store.fetch('in flight');
       await waitFor(() => behaviour.started.length > 0, 'the load to start');
-      expect(added(before)).toContain('Timeout'); // the refresh interval, the load timeout and the dump delay
+      expect(handles.stillOpen()).toContain('Timeout'); // the refresh interval and the load timeout
       await app.close();
+      await waitFor(() => handles.stillOpen().length === 0, 'every timer and handle to close', 5_000).catch((error: Error) => {
+        throw new Error(`${error.message}; still open: ${handles.stillOpen().join(', ')}`);
+      });
+      handles.stop();
     }
-    await waitFor(() => added(before).length === 0, 'every timer and handle to close', 5_000);
   });
 
   it('closes cleanly in an app created with NestFactory and shutdown hooks', async () => {
