@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadResult } from '../../lib/index.js';
 import { startLocalInstance } from './support/cluster-instance.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { startRedisServer, type RedisServer } from './support/redis-server.mjs';
 import { bootApp } from '../support/nest-app.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { sleep, waitFor } from '../support/wait-for.js';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { startLocalInstance } from './support/cluster-instance.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { startRedisServer, type RedisServer } from './support/redis-server.mjs';
 import { waitFor } from '../support/wait-for.js';
 
 const INTERVAL = 300;

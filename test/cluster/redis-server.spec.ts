@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net';
-import { startRedisServer } from './support/redis-server.js';
+import { startRedisServer } from './support/redis-server.mjs';
 
 function ping(port: number): Promise<string> {
   return new Promise((resolve) => {

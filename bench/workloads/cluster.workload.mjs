@@ -1,0 +1,180 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+// The bench uses the built library, the way a user's app does.
+import { CacheWorker, CacheWorkerModule, CacheWorkerStore } from '../../dist/index.js';
+import { startRedisServer } from '../../test/cluster/support/redis-server.mjs';
+import { keyOf, sleep, valueOf } from '../support/data.mjs';
+import { atMost, atMostAbsolute, row } from '../support/rows.mjs';
+
+const BUCKET = 'bench-cluster';
+
+/**
+ * Workload 20: cluster mode over a redis-server the workload starts on 127.0.0.1. (1) Source `load`
+ * calls per refresh interval with 1 and 3 instances, with and without cluster mode; (2) latency of a
+ * change from one instance to another (`set` on one, seen by `peek` on the other); (3) cold start of
+ * a new instance from the shared snapshot against filling it from the source.
+ */
+export default {
+  id: 20,
+  name: 'cluster mode',
+  sizes: {
+    full: { keys: 1_000, intervalMs: 300, intervals: 10, messages: 1_000, coldKeys: 100_000, loadMs: 1, concurrency: 16 },
+    quick: { keys: 1_000, intervalMs: 300, intervals: 6, messages: 1_000, coldKeys: 20_000, loadMs: 1, concurrency: 16 },
+    smoke: { keys: 100, intervalMs: 200, intervals: 3, messages: 50, coldKeys: 500, loadMs: 1, concurrency: 16 },
+  },
+  async run({ sizes }) {
+    const redis = await startRedisServer();
+    try {
+      return [
+        ...(await loadsPerInterval(redis, sizes)),
+        ...(await changeLatency(redis, sizes)),
+        ...(await coldStart(redis, sizes)),
+      ];
+    } finally {
+      await redis.stop();
+    }
+  },
+};
+
+/** A Nest application context with one store; cluster mode when `cluster` is given. */
+async function startInstance({ cluster, refreshInterval = 0, source }) {
+  const counter = { loads: 0 };
+  class BenchStore extends CacheWorkerStore {
+    load(key) {
+      counter.loads++;
+      return source(key);
+    }
+  }
+  CacheWorker({ bucket: BUCKET, refreshInterval })(BenchStore);
+  class BenchAppModule {}
+  Module({
+    imports: [CacheWorkerModule.forRoot(cluster ? { cluster } : {}), CacheWorkerModule.forFeature([BenchStore])],
+  })(BenchAppModule);
+  const app = await NestFactory.createApplicationContext(BenchAppModule, { logger: ['error'], abortOnError: false });
+  return { app, store: app.get(BenchStore), counter };
+}
+
+const instant = (key) => ({ ok: true, value: { key, at: Date.now() } });
+
+async function loadsPerInterval(redis, { keys: count, intervalMs, intervals }) {
+  const keys = Array.from({ length: count }, (_, i) => keyOf(i));
+  const measure = async (instances, clustered) => {
+    const cluster = clustered ? { redis: redis.url, namespace: `loads-${instances}` } : undefined;
+    const started = [];
+    for (let i = 0; i < instances; i++) started.push(await startInstance({ cluster, refreshInterval: intervalMs, source: instant }));
+    try {
+      // Every instance serves every key: in cluster mode one reads them and the others receive them.
+      for (const { store } of clustered ? started.slice(0, 1) : started) await Promise.all(keys.map((key) => store.fetch(key)));
+      const everywhere = () => started.every(({ store }) => store.size === count);
+      while (!everywhere()) await sleep(10);
+      await sleep(intervalMs);
+      const before = started.reduce((sum, { counter }) => sum + counter.loads, 0);
+      await sleep(intervals * intervalMs);
+      const after = started.reduce((sum, { counter }) => sum + counter.loads, 0);
+      return (after - before) / intervals;
+    } finally {
+      for (const { app } of started) await app.close();
+    }
+  };
+  const one = await measure(1, false);
+  const threeAlone = await measure(3, false);
+  const threeCluster = await measure(3, true);
+  const perInterval = `source loads per ${intervalMs} ms refresh interval, ${count} keys`;
+  return [
+    row({
+      measure: `${perInterval}: 3 instances in cluster mode`,
+      unit: 'count',
+      library: threeCluster,
+      baselineName: '1 instance',
+      baseline: one,
+      ratio: threeCluster / one,
+      target: atMost(1.2),
+      note: 'the target is 1 (the same cost as one instance), with room for one refresh more or less in the window',
+    }),
+    row({
+      measure: `${perInterval}: 3 instances without cluster mode`,
+      unit: 'count',
+      library: threeAlone,
+      baselineName: '1 instance',
+      baseline: one,
+      ratio: threeAlone / one,
+    }),
+  ];
+}
+
+async function changeLatency(redis, { messages }) {
+  const cluster = { redis: redis.url, namespace: 'latency' };
+  const sender = await startInstance({ cluster, source: instant });
+  const receiver = await startInstance({ cluster, source: instant });
+  try {
+    const latencies = [];
+    for (let i = 0; i < messages; i++) {
+      const value = { n: i };
+      const started = performance.now();
+      sender.store.set('latency-key', value);
+      while (receiver.store.peek('latency-key')?.n !== i) await nextMacrotask();
+      latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+    return [
+      row({ measure: `change seen by another instance, p50 of ${messages}`, unit: 'ms', library: at(0.5), target: atMostAbsolute(100) }),
+      row({ measure: `change seen by another instance, p99 of ${messages}`, unit: 'ms', library: at(0.99) }),
+    ];
+  } finally {
+    await sender.app.close();
+    await receiver.app.close();
+  }
+}
+
+async function coldStart(redis, { coldKeys: count, loadMs, concurrency }) {
+  const cluster = { redis: redis.url, namespace: 'cold' };
+  const slow = async (key) => {
+    await sleep(loadMs);
+    return { ok: true, value: valueOf(Number(key.slice(5))) };
+  };
+  const keys = Array.from({ length: count }, (_, i) => keyOf(i));
+  const client = new Redis(redis.url);
+  const sharer = await startInstance({ cluster, source: slow });
+  try {
+    for (let i = 0; i < count; i++) sharer.store.set(keys[i], valueOf(i));
+    await sharer.store.dump();
+    while (Number(await client.hget(`cold:${BUCKET}:snapshot`, 'version')) === 0) await sleep(10);
+
+    let started = performance.now();
+    const warm = await startInstance({ cluster, source: slow });
+    const fromSnapshot = performance.now() - started;
+    const warmSize = warm.store.size;
+    await warm.app.close();
+    if (warmSize !== count || warm.counter.loads !== 0) throw new Error('workload 20: the new instance did not start from the snapshot');
+
+    started = performance.now();
+    const cold = await startInstance({ source: slow });
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) await cold.store.fetch(keys[next++]);
+      }),
+    );
+    const fromSource = performance.now() - started;
+    const coldSize = cold.store.size;
+    await cold.app.close();
+    if (coldSize !== count) throw new Error('workload 20: the cold instance missed keys');
+    return [
+      row({
+        measure: `new instance ready with ${count} entries from the shared snapshot`,
+        unit: 'ms',
+        library: fromSnapshot,
+        baselineName: `loading them from the source (${loadMs} ms loads, ${concurrency} at a time)`,
+        baseline: fromSource,
+        ratio: fromSnapshot / fromSource,
+      }),
+    ];
+  } finally {
+    client.disconnect();
+    await sharer.app.close();
+  }
+}
