@@ -80,7 +80,7 @@ describe('startup', () => {
         loads++;
         return { ok: true, value: new Map([[`at-${key.id}`, new Date(key.id)]]) };
       }
-      init(): void {
+      override init(): void {
         inits++;
       }
     }

@@ -15,10 +15,10 @@ class AuditedStore extends CacheWorkerStore<string, { payload: string } | (() =>
     if (key === 'refused') return { ok: false, error: 'not allowed' };
     return { ok: true, value: { payload: `${SECRET} ${key}` }, extra: { [`${key}-sibling`]: { payload: SECRET } } };
   }
-  init() {
+  override init() {
     return { ok: true as const, seed: { seeded: { payload: SECRET } } };
   }
-  refreshFilter(key: string): boolean {
+  override refreshFilter(key: string): boolean {
     if (key === 'seeded') throw new Error('filter broke');
     return key !== 'kept';
   }
