@@ -35,6 +35,8 @@ interface Flight<V> {
   promise: Promise<LoadOutcome<V>>;
   /** Whether the value is stored: true as soon as one sharing caller wants it saved. */
   save: boolean;
+  /** The `fetch` result every reader without its own timeout shares, made on the first such read. */
+  result?: Promise<FetchResult<V>>;
 }
 
 const SAMPLE_FAILURES = 3;
@@ -223,10 +225,15 @@ export class CacheEngine<K, V> {
 
   // ---- loads ----
 
-  private async loadThrough(key: K, options: FetchOptions | undefined): Promise<FetchResult<V>> {
+  private loadThrough(key: K, options: FetchOptions | undefined): Promise<FetchResult<V>> {
     this.counters.misses++;
-    const outcome = await this.shared(key, options?.skipSave !== true, options?.timeout);
-    return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error };
+    const save = options?.skipSave !== true;
+    const timeout = options?.timeout;
+    if (timeout !== undefined) return this.shared(key, save, timeout).then(toFetchResult);
+    const flight = this.flights.get(key) ?? this.startFlight(key, this.config.loadTimeout, 'warn');
+    if (save) flight.save = true;
+    // One result for every reader of the flight: a storm of misses on one key allocates nothing per read.
+    return (flight.result ??= flight.promise.then(toFetchResult));
   }
 
   /** Joins the load of `key` in flight, or starts one; a caller's own timeout bounds only its wait. */
@@ -544,6 +551,10 @@ export class CacheEngine<K, V> {
   private keyText(key: K): string {
     return describeKey(key, this.config.redactKeys);
   }
+}
+
+function toFetchResult<V>(outcome: LoadOutcome<V>): FetchResult<V> {
+  return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error };
 }
 
 /** A caller's own bound on a shared load: it stops waiting, the load goes on for the others. */

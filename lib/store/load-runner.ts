@@ -11,11 +11,12 @@ export type LoadFunction<K> = (key: K, context: LoadContext) => unknown;
 
 /**
  * Runs the user's `load`, turning everything it can do (throw, reject, return garbage, never settle,
- * settle late) into a `LoadOutcome` that always settles within the timeout. It keeps every load's
- * abort controller and raw promise, so shutdown can abort them and wait for them.
+ * settle late) into a `LoadOutcome` that always settles within the timeout. It keeps a way to abort
+ * every load in flight and every raw promise, so shutdown can abort them and wait for them.
  */
 export class LoadRunner<K> {
-  private readonly controllers = new Set<AbortController>();
+  /** How to abort each load in flight: settle it with `outcome`, then fire its signal with `reason`. */
+  private readonly inFlight = new Set<(outcome: LoadOutcome<never>, reason: Error) => void>();
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
@@ -27,12 +28,15 @@ export class LoadRunner<K> {
 
   /** Runs one load; a failure is logged with its key at `failureLevel` (refreshes summarize theirs). */
   run<V>(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug' = 'warn'): Promise<LoadOutcome<V>> {
-    const controller = new AbortController();
     const started = performance.now();
     return new Promise<LoadOutcome<V>>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
+      // Made only when `load` reads `signal`: most loads never do, and an AbortController per load
+      // is the largest cost of a refresh.
+      let controller: AbortController | undefined;
+      let abortReason: Error | undefined;
       const settle = (outcome: LoadOutcome<V>) => {
-        if (!this.controllers.delete(controller)) return; // already settled: a late result is dropped
+        if (!this.inFlight.delete(abort)) return; // already settled: a late result is dropped
         if (timer) clearTimeout(timer);
         const durationMs = performance.now() - started;
         if (outcome.ok) this.logger.debug(messages.loadDebug(this.keyText(key), durationMs));
@@ -40,20 +44,30 @@ export class LoadRunner<K> {
         this.onSettled(key, outcome, durationMs);
         resolve(outcome);
       };
-      this.controllers.add(controller);
+      const abort = (outcome: LoadOutcome<V>, reason: Error) => {
+        settle(outcome);
+        abortReason ??= reason;
+        controller?.abort(abortReason);
+      };
+      this.inFlight.add(abort);
       if (timeoutMs > 0) {
         timer = setTimeout(() => {
-          settle({ ok: false, error: messages.loadTimedOut(timeoutMs) });
-          controller.abort(new Error(messages.loadTimedOut(timeoutMs)));
+          abort({ ok: false, error: messages.loadTimedOut(timeoutMs) }, new Error(messages.loadTimedOut(timeoutMs)));
         }, timeoutMs);
       }
-      controller.signal.addEventListener('abort', () => settle({ ok: false, error: messages.loadAborted() }), {
-        once: true,
-      });
+      const context: LoadContext = {
+        get signal() {
+          if (controller === undefined) {
+            controller = new AbortController();
+            if (abortReason) controller.abort(abortReason);
+          }
+          return controller.signal;
+        },
+      };
 
       let returned: unknown;
       try {
-        returned = this.load(key, { signal: controller.signal });
+        returned = this.load(key, context);
       } catch (error) {
         settle({ ok: false, error: describeError(error) });
         return;
@@ -62,18 +76,23 @@ export class LoadRunner<K> {
         settle(interpret<V>(returned));
         return;
       }
-      const raw = Promise.resolve(returned).then(
-        (result) => settle(interpret<V>(result)),
-        (error: unknown) => settle({ ok: false, error: describeError(error) }),
+      const raw: Promise<void> = Promise.resolve(returned).then(
+        (result) => {
+          this.pending.delete(raw);
+          settle(interpret<V>(result));
+        },
+        (error: unknown) => {
+          this.pending.delete(raw);
+          settle({ ok: false, error: describeError(error) });
+        },
       );
       this.pending.add(raw);
-      void raw.finally(() => this.pending.delete(raw));
     });
   }
 
   /** Aborts every load in flight; their callers get an error at once. */
   abortAll(): void {
-    for (const controller of [...this.controllers]) controller.abort(new Error(messages.loadAborted()));
+    for (const abort of [...this.inFlight]) abort({ ok: false, error: messages.loadAborted() }, new Error(messages.loadAborted()));
   }
 
   /** Waits until the user's load promises have settled, at most `timeoutMs`; returns how many have not. */

@@ -6,8 +6,10 @@ const SLICE_MS = 8;
 
 /**
  * Runs `task` over `items` with at most `concurrency` in flight — a bounded worker pool, never one
- * promise per item. Workers yield to the event loop every few milliseconds, so even loads that settle
- * synchronously leave room for reads and timers. Stops taking new items once `stopped()` is true.
+ * promise per item. When tasks keep settling without the event loop turning (loads that settle
+ * synchronously), workers yield after a few milliseconds so reads and timers run. Tasks that wait on
+ * I/O or timers let the loop turn by themselves and never yield: a yield would delay their next load.
+ * Stops taking new items once `stopped()` is true.
  */
 export async function runPool<T>(
   items: readonly T[],
@@ -16,14 +18,21 @@ export async function runPool<T>(
   stopped: () => boolean,
 ): Promise<void> {
   let next = 0;
-  let sliceStart = performance.now();
+  // When the event loop last turned, as seen by one immediate queued per turn.
+  let turnStart = performance.now();
+  let turnWatched = false;
+  const turned = () => {
+    turnStart = performance.now();
+    turnWatched = false;
+  };
   const worker = async () => {
     while (next < items.length && !stopped()) {
       await task(items[next++]!);
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await nextMacrotask();
-        sliceStart = performance.now();
+      if (!turnWatched) {
+        turnWatched = true;
+        setImmediate(turned);
       }
+      if (performance.now() - turnStart > SLICE_MS) await nextMacrotask();
     }
   };
   const workers: Promise<void>[] = [];
