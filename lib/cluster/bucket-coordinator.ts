@@ -170,7 +170,9 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
 
   /** Applies the newest shared snapshot if it is newer than what this instance has seen. */
   private catchUp(): Promise<void> {
-    this.catchingUp ??= this.applyNewerSnapshot().finally(() => (this.catchingUp = null));
+    this.catchingUp ??= this.applyNewerSnapshot()
+      .catch((error: unknown) => this.logger.warn(messages.snapshotUnusable(describeError(error))))
+      .finally(() => (this.catchingUp = null));
     return this.catchingUp;
   }
 

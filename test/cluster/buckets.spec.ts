@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadResult } from '../../lib/index.js';
 import { startLocalInstance } from './support/cluster-instance.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.mjs';
@@ -50,6 +51,26 @@ describe('cluster mode: buckets and warm starts', () => {
     await sleep(200); // the local bucket's change would have arrived with the other one
     expect(second.get(LocalStore).peek('k')).toBeUndefined();
     expect(first.get(LocalStore).peek('k')).toBe('only here');
+  });
+
+  it('shares a snapshot larger than one chunk in several, and reassembles it', async () => {
+    const cluster = { redis: redis.url, namespace: 'chunked' };
+    const writer = await startLocalInstance({ name: 'writer', refreshInterval: 0, cluster });
+    apps.push(writer.app);
+    const big = (i: number) => ({ key: `k${i}`, by: String(i).repeat(1_500_000), n: i }); // 1.5 MB each
+    for (let i = 0; i < 4; i++) await writer.set(`k${i}`, big(i));
+    await writer.store.dump();
+    await waitFor(() => writer.logger.at('debug', 'shared snapshot version').length > 0, 'the shared snapshot');
+    const reader = await startLocalInstance({ name: 'reader', refreshInterval: 0, cluster });
+    apps.push(reader.app);
+    const client = new Redis(redis.url);
+    try {
+      expect(Number(await client.hget('chunked:items:snapshot', 'chunks'))).toBeGreaterThan(1);
+    } finally {
+      client.disconnect();
+    }
+    expect((await reader.stats()).startedFrom).toBe('snapshot');
+    for (let i = 0; i < 4; i++) expect(await reader.peek(`k${i}`)).toEqual(big(i));
   });
 
   it('starts from the local dump when it is newer than the shared snapshot, and from the snapshot when it is older', async () => {
