@@ -39,8 +39,8 @@ export function run(command: string, args: string[], cwd: string): Promise<Finis
 
 /** A running compat app. */
 export interface RunningApp {
-  /** Sends an HTTP GET to the app and returns the parsed JSON body. */
-  getJson(path: string): Promise<unknown>;
+  /** Sends an HTTP GET to the app. */
+  get(path: string): Promise<Response>;
   /** Sends SIGTERM, as a process manager does, and waits for the process to end. */
   stop(): Promise<Finished>;
 }
@@ -65,7 +65,7 @@ export function startApp(dir: string, dumpDir: string): Promise<RunningApp> {
       listening = true;
       const base = `http://127.0.0.1:${match[1]}`;
       resolve({
-        getJson: async (path) => (await fetch(base + path)).json(),
+        get: (path) => fetch(base + path),
         stop: () => {
           child.kill('SIGTERM');
           return ended;

@@ -41,10 +41,15 @@ describe('the packed package', () => {
   });
 });
 
-/** What the app's `GET /widgets/:id` answers: the value read through `get`, and the source's calls. */
+/** What the app's `GET /widgets/:id` answers: the value read through `get`, the source's calls and the `loaded` events. */
 interface WidgetReply {
   widget: { id: string; name: string };
   sourceCalls: number;
+  loadedEvents: number;
+}
+
+async function readWidget(app: RunningApp, id: string): Promise<WidgetReply> {
+  return (await app.get(`/widgets/${id}`)).json() as Promise<WidgetReply>;
 }
 
 /** Node's own warnings (such as an experimental feature notice) are not the app's errors. */
@@ -82,23 +87,25 @@ describe.each([
     expect(await readFile(join(dir, 'dist', 'widget.store.js'), 'utf8')).toMatch(importOfPackage);
   });
 
-  it('answers through get, closes cleanly, and serves from its dump after a restart, healthy', async () => {
+  it('answers through get, closes cleanly, serves from its dump after a restart, with events, metrics and health', async () => {
     const dumpDir = join(dir, 'dump');
     await mkdir(dumpDir);
 
     running = await startApp(dir, dumpDir);
     const widget = { id: 'a', name: 'widget a' };
-    expect(await running.getJson('/widgets/a')).toEqual<WidgetReply>({ widget, sourceCalls: 1 });
-    expect(await running.getJson('/widgets/a')).toEqual<WidgetReply>({ widget, sourceCalls: 1 });
+    expect(await readWidget(running, 'a')).toEqual({ widget, sourceCalls: 1, loadedEvents: 1 });
+    expect(await readWidget(running, 'a')).toEqual({ widget, sourceCalls: 1, loadedEvents: 1 });
+    // The `nest-cache-worker/metrics` entry point with the optional peer `prom-client`.
+    expect(await (await running.get('/metrics')).text()).toMatch(/^cache_worker_loads_total\{bucket="widgets"\} 1$/m);
     const first = await running.stop();
     running = undefined;
     expect(appErrors(first)).toBe('');
     expect((await stat(join(dumpDir, 'widgets.dump'))).size).toBeGreaterThan(0);
 
     running = await startApp(dir, dumpDir);
-    expect(await running.getJson('/widgets/a')).toEqual<WidgetReply>({ widget, sourceCalls: 0 });
+    expect(await readWidget(running, 'a')).toEqual({ widget, sourceCalls: 0, loadedEvents: 0 });
     // The `nest-cache-worker/health` entry point with the optional peer `@nestjs/terminus`.
-    expect(await running.getJson('/health')).toMatchObject({
+    expect(await (await running.get('/health')).json()).toMatchObject({
       status: 'ok',
       info: { cache: { status: 'up', buckets: { widgets: { status: 'up', entries: 1, startedFrom: 'dump' } } } },
     });

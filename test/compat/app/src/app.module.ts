@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
 import { CacheWorkerModule } from 'nest-cache-worker';
 import { CacheWorkerHealthModule } from 'nest-cache-worker/health';
+import { CacheWorkerMetricsModule } from 'nest-cache-worker/metrics';
 import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
+import { WidgetEvents } from './widget.events.js';
 import { WidgetSource } from './widget.source.js';
 import { WidgetStore } from './widget.store.js';
 import { WidgetsController } from './widgets.controller.js';
@@ -22,7 +26,10 @@ const dumpDir = process.env.DUMP_DIR ?? process.cwd();
     WidgetSourceModule,
     TerminusModule,
     CacheWorkerHealthModule.forRoot(),
+    CacheWorkerMetricsModule.forRoot(),
+    EventEmitterModule.forRoot(),
   ],
-  controllers: [WidgetsController, HealthController],
+  controllers: [WidgetsController, HealthController, MetricsController],
+  providers: [WidgetEvents],
 })
 export class AppModule {}
