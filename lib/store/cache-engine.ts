@@ -37,6 +37,8 @@ interface Flight<V> {
   save: boolean;
   /** The `fetch` result every reader without its own timeout shares, made on the first such read. */
   result?: Promise<FetchResult<V>>;
+  /** The app wrote the key while this load ran: a full refresh must not store its value over the write. */
+  superseded?: boolean;
 }
 
 const SAMPLE_FAILURES = 3;
@@ -190,9 +192,26 @@ export class CacheEngine<K, V> {
     } else {
       changed = this.entries.delete(change.key);
     }
+    if (this.flights.size > 0) this.supersedeLoads(change);
     if (changed) this.markDirty();
     if (announce && this.observers.length > 0) this.notify('changed', change);
     return changed;
+  }
+
+  /**
+   * A write wins over the loads of its key already in flight: their callers still get the loaded value,
+   * but it is not stored over the write (a read that joins the load afterwards may still save it).
+   */
+  private supersedeLoads(change: BucketChange<K, V>): void {
+    const supersede = (flight: Flight<V>) => {
+      flight.save = false;
+      flight.superseded = true;
+    };
+    if (change.type === 'clear') for (const [, flight] of this.flights) supersede(flight);
+    else {
+      const flight = this.flights.get(change.key);
+      if (flight) supersede(flight);
+    }
   }
 
   /** Stores a value another instance loaded on a read, with its `extra` entries, without announcing it. */
@@ -317,7 +336,7 @@ export class CacheEngine<K, V> {
         async (key) => {
           const flight = this.flights.get(key) ?? this.startFlight(key, this.config.loadTimeout, 'debug');
           const outcome = await flight.promise;
-          const verdict = outcome.ok ? this.applyRefreshed(key, outcome) : 'failed';
+          const verdict = !outcome.ok ? 'failed' : flight.superseded ? 'skipped' : this.applyRefreshed(key, outcome);
           result[verdict]++;
           if (!outcome.ok && failures.length < SAMPLE_FAILURES) failures.push(`${this.keyText(key)}: ${outcome.error}`);
         },
