@@ -45,11 +45,11 @@ export interface RunningApp {
   stop(): Promise<Finished>;
 }
 
-/** Starts a built compat app (`node dist/main.js`) and waits until it listens. */
-export function startApp(dir: string, dumpDir: string): Promise<RunningApp> {
+/** Starts a built compat app (`node dist/main.js`) with extra environment variables, and waits until it listens. */
+export function startApp(dir: string, env: Record<string, string>): Promise<RunningApp> {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: dir,
-    env: childEnv({ DUMP_DIR: dumpDir }),
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,7 +1,9 @@
 import { cp, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startRedisServer } from '../cluster/support/redis-server.mjs';
 import { makeTempDir } from '../support/temp-dir.js';
+import { waitFor } from '../support/wait-for.js';
 import { run, startApp, type Finished, type RunningApp } from './compat-app.js';
 
 /**
@@ -52,6 +54,11 @@ async function readWidget(app: RunningApp, id: string): Promise<WidgetReply> {
   return (await app.get(`/widgets/${id}`)).json() as Promise<WidgetReply>;
 }
 
+async function bucketHealth(app: RunningApp): Promise<{ entries: number }> {
+  const health = (await (await app.get('/health')).json()) as { info: { cache: { buckets: { widgets: { entries: number } } } } };
+  return health.info.cache.buckets.widgets;
+}
+
 /** Node's own warnings (such as an experimental feature notice) are not the app's errors. */
 function appErrors(finished: Finished): string {
   return finished.stderr
@@ -91,7 +98,7 @@ describe.each([
     const dumpDir = join(dir, 'dump');
     await mkdir(dumpDir);
 
-    running = await startApp(dir, dumpDir);
+    running = await startApp(dir, { DUMP_DIR: dumpDir });
     const widget = { id: 'a', name: 'widget a' };
     expect(await readWidget(running, 'a')).toEqual({ widget, sourceCalls: 1, loadedEvents: 1 });
     expect(await readWidget(running, 'a')).toEqual({ widget, sourceCalls: 1, loadedEvents: 1 });
@@ -102,7 +109,7 @@ describe.each([
     expect(appErrors(first)).toBe('');
     expect((await stat(join(dumpDir, 'widgets.dump'))).size).toBeGreaterThan(0);
 
-    running = await startApp(dir, dumpDir);
+    running = await startApp(dir, { DUMP_DIR: dumpDir });
     expect(await readWidget(running, 'a')).toEqual({ widget, sourceCalls: 0, loadedEvents: 0 });
     // The `nest-cache-worker/health` entry point with the optional peer `@nestjs/terminus`.
     expect(await (await running.get('/health')).json()).toMatchObject({
@@ -112,5 +119,27 @@ describe.each([
     const second = await running.stop();
     running = undefined;
     expect(appErrors(second)).toBe('');
+  });
+
+  it('shares a loaded value with a second instance through Redis (cluster mode, optional peer ioredis)', async () => {
+    const redis = await startRedisServer();
+    const instances: RunningApp[] = [];
+    try {
+      for (const name of ['first', 'second']) {
+        const dumpDir = join(dir, `cluster-${name}`);
+        await mkdir(dumpDir);
+        instances.push(await startApp(dir, { DUMP_DIR: dumpDir, REDIS_URL: redis.url }));
+      }
+      const [first, second] = instances;
+      expect(await readWidget(first, 'b')).toMatchObject({ sourceCalls: 1 });
+      await waitFor(async () => (await bucketHealth(second)).entries === 1, 'the loaded value to reach the second instance', 30_000);
+      expect(await readWidget(second, 'b')).toEqual({ widget: { id: 'b', name: 'widget b' }, sourceCalls: 0, loadedEvents: 0 });
+      for (const finished of await Promise.all(instances.splice(0).map((instance) => instance.stop()))) {
+        expect(appErrors(finished)).toBe('');
+      }
+    } finally {
+      await Promise.all(instances.map((instance) => instance.stop()));
+      await redis.stop();
+    }
   });
 });

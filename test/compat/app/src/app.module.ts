@@ -16,10 +16,15 @@ import { WidgetsController } from './widgets.controller.js';
 export class WidgetSourceModule {}
 
 const dumpDir = process.env.DUMP_DIR ?? process.cwd();
+// Cluster mode (with the optional peer ioredis) when a Redis URL is given.
+const redisUrl = process.env.REDIS_URL;
 
 @Module({
   imports: [
-    CacheWorkerModule.forRoot({ defaults: { dumpDelay: 0 } }),
+    CacheWorkerModule.forRoot({
+      defaults: { dumpDelay: 0 },
+      ...(redisUrl ? { cluster: { redis: redisUrl, namespace: 'compat' } } : {}),
+    }),
     CacheWorkerModule.forFeature([{ store: WidgetStore, file: join(dumpDir, 'widgets.dump') }], {
       imports: [WidgetSourceModule],
     }),
