@@ -46,6 +46,7 @@ export const dumpUnreadable = (file: string, reason: string, keptAs: string | nu
   'running init';
 export const reviveFailed = (count: number, error: string) =>
   `revive threw for ${count} entries of the dump (first error: ${error}); those keys will load on demand`;
+export const reviveReturnedPromise = () => `revive returned a promise; it must return the value itself`;
 export const staleTempRemoved = (count: number) => `removed ${count} temporary dump files left by an interrupted write`;
 
 // Loads

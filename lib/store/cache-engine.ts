@@ -13,7 +13,7 @@ import { describeError, describeKey } from '../utils/describe.js';
 import { checkTimeoutOption } from '../config/validate-config.js';
 import * as messages from '../cache-worker.messages.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
-import { LoadRunner, type LoadFunction, type LoadOutcome } from './load-runner.js';
+import { isThenable, LoadRunner, type LoadFunction, type LoadOutcome } from './load-runner.js';
 import type { BucketChange, EngineObserver } from './engine-observer.js';
 import { ValueKeyedMap } from './value-keyed-map.js';
 import { StatsCounters } from './stats.js';
@@ -43,6 +43,9 @@ interface Flight<V> {
 
 const SAMPLE_FAILURES = 3;
 
+/** What a full refresh did with one key. */
+type RefreshVerdict = 'refreshed' | 'failed' | 'skipped';
+
 /**
  * The cache engine of one bucket: entries, single-flight loads, full refresh, dumps and statistics.
  * It knows nothing of Nest; the Nest shell creates it with a resolved config and a logger.
@@ -70,6 +73,7 @@ export class CacheEngine<K, V> {
       logger,
       (key) => this.keyText(key),
       (key, outcome, durationMs) => {
+        if (this.observers.length === 0) return; // one call per load: skip building the arguments
         if (outcome.ok) this.notify('loaded', key, durationMs);
         else this.notify('loadFailed', key, outcome.error, durationMs);
       },
@@ -336,7 +340,7 @@ export class CacheEngine<K, V> {
         async (key) => {
           const flight = this.flights.get(key) ?? this.startFlight(key, this.config.loadTimeout, 'debug');
           const outcome = await flight.promise;
-          const verdict = !outcome.ok ? 'failed' : flight.superseded ? 'skipped' : this.applyRefreshed(key, outcome);
+          const verdict = !outcome.ok ? 'failed' : flight.superseded ? 'skipped' : await this.applyRefreshed(key, outcome);
           result[verdict]++;
           if (!outcome.ok && failures.length < SAMPLE_FAILURES) failures.push(`${this.keyText(key)}: ${outcome.error}`);
         },
@@ -352,20 +356,35 @@ export class CacheEngine<K, V> {
     return result;
   }
 
-  private applyRefreshed(key: K, outcome: { value: V; extra: unknown }): 'refreshed' | 'failed' | 'skipped' {
+  private applyRefreshed(key: K, outcome: { value: V; extra: unknown }): RefreshVerdict | Promise<RefreshVerdict> {
     if (!this.entries.has(key)) return 'skipped'; // deleted while the refresh ran: don't bring it back
-    if (this.callbacks.refreshFilter) {
-      let keep: unknown;
-      try {
-        keep = this.callbacks.refreshFilter(key, outcome.value, this.entries.get(key) as V);
-      } catch (error) {
-        this.logger.warn(messages.refreshFilterThrew(this.keyText(key), describeError(error)));
-        return 'failed';
-      }
-      if (keep === false) return 'skipped';
+    if (!this.callbacks.refreshFilter) return this.storeRefreshed(key, outcome, true);
+    let keep: unknown;
+    try {
+      keep = this.callbacks.refreshFilter(key, outcome.value, this.entries.get(key) as V);
+    } catch (error) {
+      return this.refreshFilterFailed(key, error);
     }
+    // An async filter is awaited; its rejection is caught like a throw, never left unhandled.
+    if (isThenable(keep)) {
+      return Promise.resolve(keep).then(
+        (kept) => this.storeRefreshed(key, outcome, kept),
+        (error: unknown) => this.refreshFilterFailed(key, error),
+      );
+    }
+    return this.storeRefreshed(key, outcome, keep);
+  }
+
+  /** Stores a reloaded value, unless the filter said `false` or the key was deleted meanwhile. */
+  private storeRefreshed(key: K, outcome: { value: V; extra: unknown }, keep: unknown): RefreshVerdict {
+    if (keep === false || !this.entries.has(key)) return 'skipped';
     this.storeLoaded(key, outcome);
     return 'refreshed';
+  }
+
+  private refreshFilterFailed(key: K, error: unknown): RefreshVerdict {
+    this.logger.warn(messages.refreshFilterThrew(this.keyText(key), describeError(error)));
+    return 'failed';
   }
 
   private recordRefresh(result: RefreshResult, failures: string[]): void {
@@ -509,6 +528,10 @@ export class CacheEngine<K, V> {
       if (revive) {
         try {
           value = revive(value);
+          if (isThenable(value)) {
+            Promise.resolve(value).catch(() => undefined); // a rejection must not go unhandled
+            throw new Error(messages.reviveReturnedPromise());
+          }
         } catch (error) {
           if (failures++ === 0) firstError = describeError(error);
           continue;

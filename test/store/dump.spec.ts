@@ -96,6 +96,22 @@ describe('dumps', () => {
     await engine.close();
   });
 
+  it('a revive that returns a promise is a failure for that entry, not a crash', async () => {
+    const file = join(dir, 'revive-async.dump');
+    const first = await startEngine<string, number>({ load: noLoad as never }, { file });
+    first.engine.set('a', 1);
+    await first.engine.close();
+
+    const revive = async () => {
+      throw new Error('async revive');
+    };
+    const { engine, logger } = await startEngine<string, number>({ load: () => ({ ok: true, value: 2 }), revive: revive as never }, { file });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(engine.keys()).toEqual([]);
+    expect(logger.at('warn', 'revive threw for 1 entries')[0]!.message).toContain('revive returned a promise');
+    await engine.close();
+  });
+
   it.each([
     ['garbage', async (file: string) => writeFile(file, 'this is not a dump at all, just some text')],
     ['a truncated dump', async (file: string) => {

@@ -90,6 +90,25 @@ describe('full refresh', () => {
     await engine.close();
   });
 
+  it('an async refreshFilter is awaited: false keeps the old value, a rejection is caught like a throw', async () => {
+    const { source, load } = versionedSource();
+    const { engine, logger } = await startEngine<string, string>({
+      load,
+      refreshFilter: async (key: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (key === 'cursed') throw new Error('async filter bug');
+        return key !== 'frozen';
+      },
+    });
+    for (const key of ['frozen', 'cursed', 'live']) await engine.fetch(key);
+    source.version = 2;
+
+    expect(await engine.fullRefresh()).toMatchObject({ refreshed: 1, failed: 1, skipped: 1 });
+    expect([engine.peek('frozen'), engine.peek('cursed'), engine.peek('live')]).toEqual(['frozen@1', 'cursed@1', 'live@2']);
+    expect(logger.at('warn', 'refreshFilter("cursed") threw: async filter bug')).toHaveLength(1);
+    await engine.close();
+  });
+
   it('runs at most refreshConcurrency loads at a time', async () => {
     let inFlight = 0;
     let most = 0;
