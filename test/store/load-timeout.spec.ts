@@ -30,6 +30,43 @@ describe('loadTimeout', () => {
     await engine.close();
   });
 
+  it('a load that reads its signal only after the timeout finds it aborted', async () => {
+    let abortedWhenRead: boolean | undefined;
+    const { engine } = await startEngine<string, string>(
+      {
+        load: async (_key, context) => {
+          await new Promise((resolve) => setTimeout(resolve, 80));
+          abortedWhenRead = context.signal.aborted;
+          return { ok: true, value: 'late' };
+        },
+      },
+      { loadTimeout: 20 },
+    );
+    expect(await engine.fetch('k')).toEqual({ ok: false, error: 'load timed out after 20 ms' });
+    await waitFor(() => abortedWhenRead !== undefined, 'the load to read its signal');
+    expect(abortedWhenRead).toBe(true);
+    expect(engine.has('k')).toBe(false);
+    await engine.close();
+  });
+
+  it('a reload that times out in a full refresh keeps the old value and counts as failed', async () => {
+    let slow = false;
+    const { engine } = await startEngine<string, string>(
+      {
+        load: (key) =>
+          slow
+            ? new Promise((resolve) => setTimeout(() => resolve({ ok: true, value: `${key} late` }), 100))
+            : { ok: true, value: `${key} fast` },
+      },
+      { loadTimeout: 20 },
+    );
+    await engine.fetch('k');
+    slow = true;
+    expect(await engine.fullRefresh()).toMatchObject({ refreshed: 0, failed: 1 });
+    expect(engine.peek('k')).toBe('k fast');
+    await engine.close();
+  });
+
   it('0 means no timeout', async () => {
     const { engine } = await startEngine<string, string>(
       { load: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, value: 'eventually' }), 60)) },
