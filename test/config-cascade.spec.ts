@@ -91,6 +91,22 @@ describe('config cascade (child-spec / override merge)', () => {
     await app.close();
   });
 
+  it('forRootAsync takes its options from a class (useClass) with its own dependencies', async () => {
+    @Injectable()
+    class CacheOptionsFactory {
+      constructor(@Inject(SettingsService) private readonly settings: SettingsService) {}
+      create(): CacheWorkerModuleOptions {
+        return { buckets: { plain: { loadTimeout: this.settings.layeredTimeout } } };
+      }
+    }
+    const app = await bootApp([
+      CacheWorkerModule.forRootAsync({ imports: [SettingsModule], useClass: CacheOptionsFactory }),
+      CacheWorkerModule.forFeature([PlainStore]),
+    ]);
+    expect(app.get(PlainStore).config.loadTimeout).toBe(9_876);
+    await app.close();
+  });
+
   it('stores registered by several forFeature calls share one registry', async () => {
     const app = await bootApp([
       CacheWorkerModule.forRoot(),
