@@ -3,6 +3,7 @@ import type { BucketChange, EngineObserver } from '../store/engine-observer.js';
 import type { CacheEngine } from '../store/cache-engine.js';
 import { decodeDump, type DecodedDump } from '../store/dump-codec.js';
 import type { CacheWorkerLogger } from '../store/logger.interface.js';
+import { ValueKeyedMap } from '../store/value-keyed-map.js';
 import { describeError } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
 import { decodeMessage, encodeMessage, type ClusterMessage } from './channel-codec.js';
@@ -26,6 +27,8 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   /** The newest snapshot version applied here or written from here. */
   private knownVersion = 0;
   private catchingUp: Promise<void> | null = null;
+  /** Keys the last applied snapshot lacked. */
+  private lacked = new ValueKeyedMap<K, true>();
   private sharing: Promise<void> | null = null;
   private shareAgain = false;
   private closed = false;
@@ -185,9 +188,14 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     }
     const read = await this.readSnapshot();
     if (read === null || this.closed) return;
-    const missing = this.engine.applySnapshot(read.dump.flat);
-    // Keys only this instance has (loaded while Redis was away): load them once, which shares them.
-    for (const key of missing) void this.engine.fetch(key, { reload: true });
+    const lacked = new ValueKeyedMap<K, true>();
+    for (const key of this.engine.applySnapshot(read.dump.flat)) {
+      // A key only this instance has (loaded while Redis was away) is loaded once, which shares it. A key
+      // the snapshot lacks only once may just have been loaded after the snapshot was taken.
+      if (this.lacked.has(key)) void this.engine.fetch(key, { reload: true });
+      else lacked.set(key, true);
+    }
+    this.lacked = lacked;
   }
 
   private async readSnapshot(): Promise<{ version: number; dump: DecodedDump } | null> {

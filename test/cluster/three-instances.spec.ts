@@ -128,12 +128,19 @@ describe('cluster mode: three instances on one Redis', () => {
       async () => (await Promise.all(instances.map((instance) => instance.stats()))).every((stats, n) => stats.refreshes > before[n].refreshes),
       'every instance to refresh on its own',
     );
+    // A key loaded while Redis is away stays on its instance…
+    expect((await b.fetch('k-outage')).ok).toBe(true);
     await redis.restart();
     // Back to one leader: over a window, exactly one instance refreshes.
+    let leader: ClusterInstance | undefined;
     await waitFor(async () => {
       const { refreshes } = await countOver(instances, 3 * INTERVAL);
-      return refreshes.filter((count) => count > 0).length === 1;
+      const leaders = instances.filter((_, n) => refreshes[n] > 0);
+      leader = leaders.length === 1 ? leaders[0] : undefined;
+      return leader !== undefined;
     }, 'a single leader after Redis came back', 15_000);
+    // …until the snapshots show the leader lacks it: then the leader learns it and refreshes it too.
+    await waitFor(async () => (await b.peek('k-outage'))?.by === leader!.name, `k-outage refreshed by the leader (${leader!.name})`, 15_000);
     reading = false;
     await reader;
 
