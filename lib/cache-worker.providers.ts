@@ -1,6 +1,7 @@
-import { Logger, type FactoryProvider, type Type } from '@nestjs/common';
+import type { FactoryProvider, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CACHE_WORKER_METADATA, LOGGER_CONTEXT_PREFIX } from './cache-worker.constants.js';
+import { CacheWorkerBucketLogger } from './cache-worker.logger.js';
 import { CACHE_WORKER_MODULE_OPTIONS } from './cache-worker.module-definition.js';
 import { CacheWorkerRegistry } from './cache-worker.registry.js';
 import { resolveConfig } from './config/resolve-config.js';
@@ -28,7 +29,7 @@ export function createStoreProvider(entry: Type<CacheWorkerStore> | CacheWorkerS
       const config = resolveConfig({ storeName: storeClass.name, decorator, feature: overrides, root });
       const store = await createInFeatureContext(moduleRef, storeClass, config.bucket);
       if (typeof store.load !== 'function') throw new CacheWorkerConfigError(messages.missingLoad(config.bucket));
-      attachEngine(store, config, new Logger(`${LOGGER_CONTEXT_PREFIX}${config.bucket}`));
+      attachEngine(store, config, new CacheWorkerBucketLogger(`${LOGGER_CONTEXT_PREFIX}${config.bucket}`));
       registry.register(store);
       return store;
     },

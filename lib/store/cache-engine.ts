@@ -73,6 +73,7 @@ export class CacheEngine<K, V> {
       logger,
       (key) => this.keyText(key),
       (key, outcome, durationMs) => {
+        if (this.observers.length === 0) return; // one call per load: skip building the arguments
         if (outcome.ok) this.notify('loaded', key, durationMs);
         else this.notify('loadFailed', key, outcome.error, durationMs);
       },

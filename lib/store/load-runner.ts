@@ -3,6 +3,7 @@ import type { LoadContext } from '../interfaces/load-result.interface.js';
 import { describeError } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
+import { TimeoutList, type TimeoutEntry } from './timeout-list.js';
 
 /** A settled load: the value (and extra entries to store with it), or the error as text. */
 export type LoadOutcome<V> = { ok: true; value: V; extra: unknown } | { ok: false; error: string };
@@ -15,9 +16,10 @@ export type LoadFunction<K> = (key: K, context: LoadContext) => unknown;
  * every load in flight and every raw promise, so shutdown can abort them and wait for them.
  */
 export class LoadRunner<K> {
-  /** How to abort each load in flight: settle it with `outcome`, then fire its signal with `reason`. */
-  private readonly inFlight = new Set<(outcome: LoadOutcome<never>, reason: Error) => void>();
+  private readonly inFlight = new Set<LoadCall<K>>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** The timeouts of loads in flight, one list per duration. */
+  private readonly timeouts = new Map<number, TimeoutList>();
 
   constructor(
     private readonly load: LoadFunction<K>,
@@ -28,62 +30,34 @@ export class LoadRunner<K> {
 
   /** Runs one load; a failure is logged with its key at `failureLevel` (refreshes summarize theirs). */
   run<V>(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug' = 'warn'): Promise<LoadOutcome<V>> {
-    const started = performance.now();
     return new Promise<LoadOutcome<V>>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      // Made only when `load` reads `signal`: most loads never do, and an AbortController per load
-      // is the largest cost of a refresh.
-      let controller: AbortController | undefined;
-      let abortReason: Error | undefined;
-      const settle = (outcome: LoadOutcome<V>) => {
-        if (!this.inFlight.delete(abort)) return; // already settled: a late result is dropped
-        if (timer) clearTimeout(timer);
-        const durationMs = performance.now() - started;
-        if (outcome.ok) this.logger.debug(messages.loadDebug(this.keyText(key), durationMs));
-        else this.logger[failureLevel](messages.loadFailed(this.keyText(key), outcome.error));
-        this.onSettled(key, outcome, durationMs);
-        resolve(outcome);
-      };
-      const abort = (outcome: LoadOutcome<V>, reason: Error) => {
-        settle(outcome);
-        abortReason ??= reason;
-        controller?.abort(abortReason);
-      };
-      this.inFlight.add(abort);
+      const call = new LoadCall(key, timeoutMs, failureLevel, resolve as (outcome: LoadOutcome<unknown>) => void, this.expire);
+      this.inFlight.add(call);
       if (timeoutMs > 0) {
-        timer = setTimeout(() => {
-          abort({ ok: false, error: messages.loadTimedOut(timeoutMs) }, new Error(messages.loadTimedOut(timeoutMs)));
-        }, timeoutMs);
+        let list = this.timeouts.get(timeoutMs);
+        if (list === undefined) this.timeouts.set(timeoutMs, (list = new TimeoutList(timeoutMs)));
+        list.add(call);
       }
-      const context: LoadContext = {
-        get signal() {
-          if (controller === undefined) {
-            controller = new AbortController();
-            if (abortReason) controller.abort(abortReason);
-          }
-          return controller.signal;
-        },
-      };
 
       let returned: unknown;
       try {
-        returned = this.load(key, context);
+        returned = this.load(key, call.context);
       } catch (error) {
-        settle({ ok: false, error: describeError(error) });
+        this.settle(call, { ok: false, error: describeError(error) });
         return;
       }
       if (!isThenable(returned)) {
-        settle(interpret<V>(returned));
+        this.settle(call, interpret<V>(returned));
         return;
       }
       const raw: Promise<void> = Promise.resolve(returned).then(
         (result) => {
           this.pending.delete(raw);
-          settle(interpret<V>(result));
+          this.settle(call, interpret<V>(result));
         },
         (error: unknown) => {
           this.pending.delete(raw);
-          settle({ ok: false, error: describeError(error) });
+          this.settle(call, { ok: false, error: describeError(error) });
         },
       );
       this.pending.add(raw);
@@ -92,8 +66,35 @@ export class LoadRunner<K> {
 
   /** Aborts every load in flight; their callers get an error at once. */
   abortAll(): void {
-    for (const abort of [...this.inFlight]) abort({ ok: false, error: messages.loadAborted() }, new Error(messages.loadAborted()));
+    for (const call of [...this.inFlight]) {
+      this.abort(call, { ok: false, error: messages.loadAborted() }, new Error(messages.loadAborted()));
+    }
   }
+
+  private settle(call: LoadCall<K>, outcome: LoadOutcome<unknown>): void {
+    if (!this.inFlight.delete(call)) return; // already settled: a late result is dropped
+    const list = this.timeouts.get(call.timeoutMs);
+    if (list !== undefined) {
+      list.remove(call);
+      if (list.isEmpty) this.timeouts.delete(call.timeoutMs);
+    }
+    const durationMs = performance.now() - call.started;
+    if (!outcome.ok) this.logger[call.failureLevel](messages.loadFailed(this.keyText(call.key), outcome.error));
+    else if (this.logger.isDebugEnabled?.() !== false) this.logger.debug(messages.loadDebug(this.keyText(call.key), durationMs));
+    this.onSettled(call.key, outcome, durationMs);
+    call.resolve(outcome);
+  }
+
+  /** Settles `call` with `outcome`, then fires its signal with `reason`. */
+  private abort(call: LoadCall<K>, outcome: LoadOutcome<unknown>, reason: Error): void {
+    this.settle(call, outcome);
+    call.fireSignal(reason);
+  }
+
+  private readonly expire = (call: LoadCall<K>): void => {
+    const text = messages.loadTimedOut(call.timeoutMs);
+    this.abort(call, { ok: false, error: text }, new Error(text));
+  };
 
   /** Waits until the user's load promises have settled, at most `timeoutMs`; returns how many have not. */
   async waitForPending(timeoutMs: number): Promise<number> {
@@ -103,6 +104,64 @@ export class LoadRunner<K> {
     await Promise.race([Promise.allSettled([...this.pending]), expired]);
     clearTimeout(timer);
     return this.pending.size;
+  }
+}
+
+/** One `load` in flight: an entry of its timeout list, with what settles it. */
+class LoadCall<K> implements TimeoutEntry {
+  deadline = 0;
+  prevEntry: TimeoutEntry | null = null;
+  nextEntry: TimeoutEntry | null = null;
+  readonly started = performance.now();
+  readonly context = new LoadCallContext();
+
+  constructor(
+    readonly key: K,
+    readonly timeoutMs: number,
+    readonly failureLevel: 'warn' | 'debug',
+    readonly resolve: (outcome: LoadOutcome<unknown>) => void,
+    private readonly onExpire: (call: LoadCall<K>) => void,
+  ) {}
+
+  expire(): void {
+    this.onExpire(this);
+  }
+
+  fireSignal(reason: Error): void {
+    LoadCallContext.fire(this.context, reason);
+  }
+}
+
+/**
+ * What `load` gets. `signal` is an own enumerable property, so `{ ...context }` keeps it, but its
+ * AbortController is made only when it is read: most loads never read it, and one per load (or a
+ * closure per load for a lazy getter) was the largest cost of a refresh.
+ */
+class LoadCallContext implements LoadContext {
+  declare readonly signal: AbortSignal;
+  #controller: AbortController | undefined;
+  #abortReason: Error | undefined;
+
+  /** One accessor shared by every context. */
+  static readonly #signal: PropertyDescriptor = {
+    enumerable: true,
+    get(this: LoadCallContext): AbortSignal {
+      if (this.#controller === undefined) {
+        this.#controller = new AbortController();
+        if (this.#abortReason) this.#controller.abort(this.#abortReason);
+      }
+      return this.#controller.signal;
+    },
+  };
+
+  constructor() {
+    Object.defineProperty(this, 'signal', LoadCallContext.#signal);
+  }
+
+  /** Fires the signal with `reason`; a signal read later starts out fired. */
+  static fire(context: LoadCallContext, reason: Error): void {
+    context.#abortReason ??= reason;
+    context.#controller?.abort(context.#abortReason);
   }
 }
 

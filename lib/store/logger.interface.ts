@@ -8,4 +8,6 @@ export interface CacheWorkerLogger {
   error(message: string): void;
   /** Details for troubleshooting. */
   debug(message: string): void;
+  /** Whether debug lines are wanted; when it answers false, the per-load debug line isn't even built. */
+  isDebugEnabled?(): boolean;
 }
