@@ -24,7 +24,10 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   private readonly lease: RedisLease | null;
   private readonly snapshots: SnapshotStore;
   private renewTimer: NodeJS.Timeout | null = null;
-  /** The newest snapshot version applied here or written from here. */
+  /**
+   * The snapshot version last applied or written here. Any other version in Redis is newer: versions
+   * only grow, unless Redis lost its data, and then whatever is there is newer too.
+   */
   private knownVersion = 0;
   private catchingUp: Promise<void> | null = null;
   /** Keys the last applied snapshot lacked. */
@@ -45,11 +48,6 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     connection.subscribe(keys.channel, (data) => this.receive(data));
     connection.onReconnect(() => void this.catchUp());
     engine.observe(this);
-  }
-
-  /** Whether this instance refreshes the bucket for the cluster. */
-  get leads(): boolean {
-    return this.lease?.isHeld ?? false;
   }
 
   /** The shared snapshot for a warm start, or null when there is none, it is unusable or Redis is unreachable. */
@@ -139,7 +137,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
       const snapshot = await this.engine.encodeSnapshot();
       const version = await this.snapshots.write(snapshot.data, Date.now());
       if (version === null) return;
-      this.knownVersion = Math.max(this.knownVersion, version);
+      this.knownVersion = version;
       this.publish({ type: 'snapshot', version });
       this.logger.debug(messages.snapshotShared(version, snapshot.entries, snapshot.data.length));
     } catch (error) {
@@ -160,7 +158,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     const message = envelope.message;
     try {
       if (message.type === 'snapshot') {
-        if (message.version > this.knownVersion) void this.catchUp();
+        if (message.version !== this.knownVersion) void this.catchUp();
       } else if (message.type === 'loaded') {
         this.engine.applyLoaded(message.key as K, message.value as V, message.extra);
       } else {
@@ -171,7 +169,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     }
   }
 
-  /** Applies the newest shared snapshot if it is newer than what this instance has seen. */
+  /** Applies the shared snapshot if it isn't the one this instance last applied or wrote. */
   private catchUp(): Promise<void> {
     this.catchingUp ??= this.applyNewerSnapshot()
       .catch((error: unknown) => this.logger.warn(messages.snapshotUnusable(describeError(error))))
@@ -182,7 +180,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   private async applyNewerSnapshot(): Promise<void> {
     if (this.closed || !this.connection.online) return;
     try {
-      if ((await this.snapshots.latestVersion()) <= this.knownVersion) return;
+      if ((await this.snapshots.latestVersion()) === this.knownVersion) return;
     } catch {
       return; // Redis went away: the connection logs it
     }
@@ -210,10 +208,10 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     if (stored === null) return null;
     try {
       const dump = decodeDump(stored.data, this.engine.config.bucket);
-      this.knownVersion = Math.max(this.knownVersion, stored.version);
+      this.knownVersion = stored.version;
       return { version: stored.version, dump };
     } catch (error) {
-      this.knownVersion = Math.max(this.knownVersion, stored.version); // don't read the same broken version again
+      this.knownVersion = stored.version; // don't read the same broken version again
       this.logger.warn(messages.snapshotUnusable(describeError(error)));
       return null;
     }
