@@ -87,6 +87,8 @@ function hashAt(value: unknown, depth: number): number {
 
 function hashObject(value: object, depth: number): number {
   if (depth > MAX_DEPTH) throw new CacheWorkerKeyError(keyTooDeep(MAX_DEPTH));
+  // The usual key, a plain object of this realm, skips the classification below.
+  if (Object.getPrototypeOf(value) === Object.prototype) return hashProperties(value as Record<string, unknown>, depth, PLAIN);
   if (Array.isArray(value)) {
     let h = 0x3c6ef372 ^ value.length;
     for (let i = 0; i < value.length; i++) h = Math.imul(h ^ hashAt(value[i], depth), 0x01000193);
@@ -106,12 +108,16 @@ function hashObject(value: object, depth: number): number {
     for (const v of value as Set<unknown>) sum = (sum + mix(hashAt(v, depth))) | 0;
     return mix(sum ^ 0x7a4b1c2d ^ (value as Set<unknown>).size);
   }
+  return hashProperties(value as Record<string, unknown>, depth, kind);
+}
+
+function hashProperties(value: Record<string, unknown>, depth: number, kind: string): number {
   let sum = 0;
   let count = 0;
   for (const name in value) {
     if (!hasOwn.call(value, name)) continue;
     count++;
-    sum = (sum + mix(hashString(name) ^ Math.imul(hashAt((value as Record<string, unknown>)[name], depth), 0x9e3779b1))) | 0;
+    sum = (sum + mix(hashString(name) ^ Math.imul(hashAt(value[name], depth), 0x9e3779b1))) | 0;
   }
   const h = sum ^ count;
   return mix(kind === PLAIN ? h : h ^ hashString(kind));
@@ -123,6 +129,10 @@ function equalAt(a: unknown, b: unknown, depth: number): boolean {
     return a !== a && b !== b; // NaN is NaN under SameValueZero
   }
   if (++depth > MAX_DEPTH) throw new CacheWorkerKeyError(keyTooDeep(MAX_DEPTH));
+  const proto: unknown = Object.getPrototypeOf(a);
+  if (proto === Object.prototype && Object.getPrototypeOf(b) === proto) {
+    return propertiesEqual(a as Record<string, unknown>, b as Record<string, unknown>, depth);
+  }
   const isArray = Array.isArray(a);
   if (isArray !== Array.isArray(b)) return false;
   if (isArray) return arraysEqual(a as unknown[], b as unknown[], depth);
