@@ -43,7 +43,8 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     private readonly logger: CacheWorkerLogger,
   ) {
     const { refreshInterval } = engine.config;
-    this.lease = refreshInterval ? new RedisLease(connection.commands, keys.lease, connection.instanceId, refreshInterval) : null;
+    const { commands, instanceId } = connection;
+    this.lease = refreshInterval ? new RedisLease(commands, keys.lease, instanceId, refreshInterval) : null;
     this.snapshots = new SnapshotStore(connection.commands, keys);
     connection.subscribe(keys.channel, (data) => this.receive(data));
     connection.onReconnect(() => void this.catchUp());

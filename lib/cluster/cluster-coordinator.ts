@@ -32,7 +32,8 @@ export class ClusterCoordinator {
 
   /** Makes a bucket take part; its engine must not have started yet. */
   join<K, V>(engine: CacheEngine<K, V>, logger: CacheWorkerLogger = this.logger): BucketCoordinator<K, V> {
-    const bucket = new BucketCoordinator(engine, this.connection, clusterKeys(this.namespace, engine.config.bucket), logger);
+    const keys = clusterKeys(this.namespace, engine.config.bucket);
+    const bucket = new BucketCoordinator(engine, this.connection, keys, logger);
     this.buckets.push(bucket as BucketCoordinator);
     return bucket;
   }
@@ -49,10 +50,10 @@ function checkClusterOptions(options: unknown): CacheWorkerClusterOptions {
   const fail = (field: string, expected: string, value: unknown): never => {
     throw new CacheWorkerConfigError(messages.invalidClusterOption(field, expected, value));
   };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) return fail('cluster', 'an object', options);
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(options)) return fail('cluster', 'an object', options);
   const { redis, namespace } = options as Record<string, unknown>;
-  const redisOk = (typeof redis === 'string' && redis.trim() !== '') || (typeof redis === 'object' && redis !== null && !Array.isArray(redis));
-  if (!redisOk) fail('cluster.redis', 'ioredis options, a redis:// URL or an ioredis instance', redis);
+  if (!((typeof redis === 'string' && redis.trim() !== '') || isObject(redis))) fail('cluster.redis', 'ioredis options, a redis:// URL or an ioredis instance', redis);
   if (namespace !== undefined && (typeof namespace !== 'string' || namespace.trim() === '')) {
     fail('cluster.namespace', 'a non-empty string', namespace);
   }

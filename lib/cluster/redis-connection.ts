@@ -73,7 +73,9 @@ export class RedisConnection {
       Promise.allSettled([commands.connect(), subscriber.connect()]),
       new Promise((resolve) => setTimeout(resolve, STARTUP_WAIT_MS).unref()),
     ]);
-    if (!connection.online) logger.warn(messages.clusterUnreachable(connection.target, messages.clusterNotReadyInTime(STARTUP_WAIT_MS)));
+    if (!connection.online) {
+      logger.warn(messages.clusterUnreachable(connection.target, messages.clusterNotReadyInTime(STARTUP_WAIT_MS)));
+    }
     return connection;
   }
 

@@ -26,7 +26,8 @@ describe('cluster mode: faults', () => {
 
   it('starts without Redis, works on its own, logs the loss once, and joins when Redis comes up', async () => {
     await redis.stop();
-    const alone = await startLocalInstance({ name: 'alone', refreshInterval: INTERVAL, cluster: { redis: { host: '127.0.0.1', port: redis.port }, namespace: 'down-at-start' } });
+    const cluster = { redis: { host: '127.0.0.1', port: redis.port }, namespace: 'down-at-start' };
+    const alone = await startLocalInstance({ name: 'alone', refreshInterval: INTERVAL, cluster });
     opened.push(alone);
     expect(await alone.fetch('k1')).toEqual({ ok: true, value: { key: 'k1', by: 'alone', n: 1 } });
     await waitFor(async () => (await alone.stats()).refreshes >= 3, 'local refreshes without Redis');

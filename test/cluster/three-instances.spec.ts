@@ -16,6 +16,10 @@ async function countOver(instances: ClusterInstance[], windowMs: number) {
   return { refreshes, loads };
 }
 
+async function refreshCounts(instances: ClusterInstance[]): Promise<number[]> {
+  return Promise.all(instances.map(async (instance) => (await instance.stats()).refreshes));
+}
+
 async function holdsEverywhere(instances: ClusterInstance[], key: string, test: (value: unknown) => boolean): Promise<boolean> {
   const values = await Promise.all(instances.map((instance) => instance.peek(key)));
   return values.every(test);
@@ -34,7 +38,8 @@ describe('cluster mode: three instances on one Redis', () => {
     userClient = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
     const namespace = 'three';
     // The child starts first and leads; the others join once it has refreshed.
-    child = await startChildInstance({ name: 'child', refreshInterval: INTERVAL, cluster: { redis: { host: '127.0.0.1', port: redis.port }, namespace } });
+    const cluster = { redis: { host: '127.0.0.1', port: redis.port }, namespace };
+    child = await startChildInstance({ name: 'child', refreshInterval: INTERVAL, cluster });
     await waitFor(async () => (await child.stats()).refreshes >= 1, 'the child to refresh as leader');
     a = await startLocalInstance({ name: 'a', refreshInterval: INTERVAL, cluster: { redis: redis.url, namespace } });
     b = await startLocalInstance({ name: 'b', refreshInterval: INTERVAL, cluster: { redis: userClient, namespace } });
@@ -71,7 +76,8 @@ describe('cluster mode: three instances on one Redis', () => {
   });
 
   it('starts a fourth instance warm from the shared snapshot, before its first read', async () => {
-    late = await startLocalInstance({ name: 'late', refreshInterval: INTERVAL, cluster: { redis: { host: '127.0.0.1', port: redis.port }, namespace: 'three' } });
+    const cluster = { redis: { host: '127.0.0.1', port: redis.port }, namespace: 'three' };
+    late = await startLocalInstance({ name: 'late', refreshInterval: INTERVAL, cluster });
     const stats = await late.stats();
     expect(stats.startedFrom).toBe('snapshot');
     for (const key of KEYS) expect(await late.peek(key)).toMatchObject({ key });
@@ -81,7 +87,8 @@ describe('cluster mode: three instances on one Redis', () => {
   it('sends set and invalidate to the other instances', async () => {
     const written = { key: 'k1', by: 'written by b', n: 0 };
     await b.set('k1', written);
-    await waitFor(() => holdsEverywhere([a, child], 'k1', (value) => (value as { by?: string })?.by === 'written by b'), 'the value b set on a and the child');
+    const isWritten = (value: unknown) => (value as { by?: string } | undefined)?.by === 'written by b';
+    await waitFor(() => holdsEverywhere([a, child], 'k1', isWritten), 'the value b set on a and the child');
 
     await child.invalidate('k2');
     await waitFor(() => holdsEverywhere([a, b], 'k2', (value) => value === undefined), 'k2 to be gone from a and b');
@@ -90,10 +97,10 @@ describe('cluster mode: three instances on one Redis', () => {
 
   it('replaces a leader killed with SIGKILL within two refresh intervals (and a margin for a slow machine)', async () => {
     const followers = [a, b, late!];
-    const before = await Promise.all(followers.map((instance) => instance.stats()));
+    const before = await refreshCounts(followers);
     await child.kill();
     await waitFor(
-      async () => (await Promise.all(followers.map((instance) => instance.stats()))).some((stats, n) => stats.refreshes > before[n].refreshes),
+      async () => (await refreshCounts(followers)).some((count, n) => count > before[n]),
       'a follower to take over the refreshes',
       2 * INTERVAL + 5_000,
     );
@@ -123,9 +130,9 @@ describe('cluster mode: three instances on one Redis', () => {
 
     await redis.stop();
     // Without Redis every instance refreshes on its own.
-    const before = await Promise.all(instances.map((instance) => instance.stats()));
+    const before = await refreshCounts(instances);
     await waitFor(
-      async () => (await Promise.all(instances.map((instance) => instance.stats()))).every((stats, n) => stats.refreshes > before[n].refreshes),
+      async () => (await refreshCounts(instances)).every((count, n) => count > before[n]),
       'every instance to refresh on its own',
     );
     // A key loaded while Redis is away stays on its instance…
@@ -140,12 +147,17 @@ describe('cluster mode: three instances on one Redis', () => {
       return leader !== undefined;
     }, 'a single leader after Redis came back', 15_000);
     // …until the snapshots show the leader lacks it: then the leader learns it and refreshes it too.
-    await waitFor(async () => (await b.peek('k-outage'))?.by === leader!.name, `k-outage refreshed by the leader (${leader!.name})`, 15_000);
+    const byLeader = async () => (await b.peek('k-outage'))?.by === leader!.name;
+    await waitFor(byLeader, `k-outage refreshed by the leader (${leader!.name})`, 15_000);
     reading = false;
     await reader;
 
     expect(reads).toBeGreaterThan(0);
     expect(failures).toEqual([]);
+    // Each instance logged the loss once, however many reconnection attempts failed.
+    const loggers = [...new Set([a.logger, b.logger, late!.logger])];
+    const losses = loggers.flatMap((logger) => logger.at('warn', 'is unreachable'));
+    expect(losses).toHaveLength(instances.length);
     for (const instance of instances) {
       for (const key of ['k1', 'k3', 'k4', 'k5']) expect(await instance.peek(key)).toMatchObject({ key });
     }
