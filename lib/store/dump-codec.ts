@@ -151,14 +151,16 @@ export function decodeDump(data: Buffer, bucket: string): DecodedDump {
   const payload = data.subarray(payloadStart);
   if (crc32(payload) !== data.readUInt32LE(16)) fail(messages.dumpPayloadChecksum());
 
-  const flat: unknown[] = [];
+  const chunks: unknown[][] = [];
   let offset = 0;
   while (offset < payload.length) {
     const chunk = readChunk(payload, offset);
     if (chunk === null) return fail(messages.dumpBadChunk(payloadStart + offset));
-    for (let i = 0; i < chunk.items.length; i++) flat.push(chunk.items[i]);
+    chunks.push(chunk.items);
     offset = chunk.next;
   }
+  // One concat of every chunk: copying item by item was a tenth of the read of a large dump.
+  const flat = chunks.length === 1 ? chunks[0]! : ([] as unknown[]).concat(...chunks);
   if (flat.length !== entries * 2) fail(messages.dumpCountMismatch(entries, flat.length / 2));
   return { flat, createdAt: data.readDoubleLE(20) };
 }
