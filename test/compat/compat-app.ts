@@ -37,11 +37,17 @@ export function run(command: string, args: string[], cwd: string): Promise<Finis
   });
 }
 
+/** How long an app may take to close after SIGTERM before it counts as hung. */
+const CLOSE_BOUND_MS = 60_000;
+
 /** A running compat app. */
 export interface RunningApp {
   /** Sends an HTTP GET to the app. */
   get(path: string): Promise<Response>;
-  /** Sends SIGTERM, as a process manager does, and waits for the process to end. */
+  /**
+   * Sends SIGTERM, as a process manager does, and waits for the process to end; an app still running
+   * after a generous bound is killed and the promise rejects.
+   */
   stop(): Promise<Finished>;
 }
 
@@ -68,7 +74,12 @@ export function startApp(dir: string, env: Record<string, string>): Promise<Runn
         get: (path) => fetch(base + path),
         stop: () => {
           child.kill('SIGTERM');
-          return ended;
+          const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_BOUND_MS);
+          return ended.then((finished) => {
+            clearTimeout(timer);
+            if (finished.signal === 'SIGKILL') throw new Error(`the app did not close within ${CLOSE_BOUND_MS} ms:\n${finished.stdout}`);
+            return finished;
+          });
         },
       });
     };

@@ -59,13 +59,20 @@ async function bucketHealth(app: RunningApp): Promise<{ entries: number }> {
   return health.info.cache.buckets.widgets;
 }
 
-/** Node's own warnings (such as an experimental feature notice) are not the app's errors. */
-function appErrors(finished: Finished): string {
-  return finished.stderr
+/**
+ * What a closed app reported: how it ended (Nest's shutdown hook closes the app, then ends the process
+ * with the signal it got) and its error output, without Node's own warnings (such as an experimental
+ * feature notice).
+ */
+function closing(finished: Finished): { ended: string; errors: string } {
+  const errors = finished.stderr
     .split('\n')
     .filter((line) => line.trim() !== '' && !/ExperimentalWarning|--trace-warnings/.test(line))
     .join('\n');
+  return { ended: finished.signal ?? `exit code ${finished.code}`, errors };
 }
+
+const CLEAN = { ended: expect.stringMatching(/^(SIGTERM|exit code 0)$/), errors: '' };
 
 describe.each([
   { app: 'nest12-esm', importOfPackage: /from ['"]nest-cache-worker['"]/ },
@@ -106,7 +113,7 @@ describe.each([
     expect(await (await running.get('/metrics')).text()).toMatch(/^cache_worker_loads_total\{bucket="widgets"\} 1$/m);
     const first = await running.stop();
     running = undefined;
-    expect(appErrors(first)).toBe('');
+    expect(closing(first)).toEqual(CLEAN);
     expect((await stat(join(dumpDir, 'widgets.dump'))).size).toBeGreaterThan(0);
 
     running = await startApp(dir, { DUMP_DIR: dumpDir });
@@ -118,7 +125,7 @@ describe.each([
     });
     const second = await running.stop();
     running = undefined;
-    expect(appErrors(second)).toBe('');
+    expect(closing(second)).toEqual(CLEAN);
   });
 
   it('shares a loaded value with a second instance through Redis (cluster mode, optional peer ioredis)', async () => {
@@ -135,7 +142,7 @@ describe.each([
       await waitFor(async () => (await bucketHealth(second)).entries === 1, 'the loaded value to reach the second instance', 30_000);
       expect(await readWidget(second, 'b')).toEqual({ widget: { id: 'b', name: 'widget b' }, sourceCalls: 0, loadedEvents: 0 });
       for (const finished of await Promise.all(instances.splice(0).map((instance) => instance.stop()))) {
-        expect(appErrors(finished)).toBe('');
+        expect(closing(finished)).toEqual(CLEAN);
       }
     } finally {
       await Promise.all(instances.map((instance) => instance.stop()));
