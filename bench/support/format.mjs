@@ -5,7 +5,7 @@ export function formatValue(value, unit) {
     if (value >= 1e6) return `${(value / 1e6).toFixed(2)} M ops/s`;
     return `${(value / 1e3).toFixed(1)} k ops/s`;
   }
-  if (unit === 'count') return String(value);
+  if (unit === 'count') return Number.isInteger(value) ? String(value) : value.toFixed(1);
   if (unit === 'bytes') return `${(value / 1024 / 1024).toFixed(1)} MiB`;
   return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
 }
