@@ -1,10 +1,33 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
 /**
- * Heap in use after full garbage collections; needs `node --expose-gc`.
- * @returns {number} bytes
+ * Heap in use after full garbage collections, each followed by a turn of the event loop so the
+ * collector's concurrent sweeping has finished; needs `node --expose-gc`.
+ * @returns {Promise<number>} bytes
  */
-export function settledHeap() {
+export async function settledHeap() {
   if (typeof globalThis.gc !== 'function') throw new Error('run the bench with node --expose-gc');
-  for (let i = 0; i < 3; i++) globalThis.gc();
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   return process.memoryUsage().heapUsed;
 }
 
+/**
+ * Runs `bench/support/memory-child.mjs <args>` in a fresh Node process and returns what it printed
+ * as JSON: each heap figure comes from a process whose heap no other measurement touched.
+ * @param {string[]} args
+ */
+export async function measureInChild(args) {
+  const child = fileURLToPath(new URL('./memory-child.mjs', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', child, ...args], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    maxBuffer: 1024 * 1024,
+  });
+  return JSON.parse(stdout);
+}
