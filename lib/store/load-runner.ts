@@ -37,6 +37,7 @@ export class LoadRunner<K> {
         let list = this.timeouts.get(timeoutMs);
         if (list === undefined) this.timeouts.set(timeoutMs, (list = new TimeoutList(timeoutMs)));
         list.add(call);
+        call.timeouts = list;
       }
 
       let returned: unknown;
@@ -73,10 +74,10 @@ export class LoadRunner<K> {
 
   private settle(call: LoadCall<K>, outcome: LoadOutcome<unknown>): void {
     if (!this.inFlight.delete(call)) return; // already settled: a late result is dropped
-    const list = this.timeouts.get(call.timeoutMs);
-    if (list !== undefined) {
+    const list = call.timeouts;
+    if (list !== null) {
       list.remove(call);
-      if (list.isEmpty) this.timeouts.delete(call.timeoutMs);
+      if (list.isEmpty) this.timeouts.delete(list.ms);
     }
     const durationMs = performance.now() - call.started;
     if (!outcome.ok) this.logger[call.failureLevel](messages.loadFailed(this.keyText(call.key), outcome.error));
@@ -112,6 +113,8 @@ class LoadCall<K> implements TimeoutEntry {
   deadline = 0;
   prevEntry: TimeoutEntry | null = null;
   nextEntry: TimeoutEntry | null = null;
+  /** The list holding this call's timeout, if it has one. */
+  timeouts: TimeoutList | null = null;
   readonly started = performance.now();
   readonly context = new LoadCallContext();
 
