@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHook } from 'node:async_hooks';
 import { join } from 'node:path';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadContext, type LoadResult } from '../../../lib/index.js';
 import { readDumpFile } from '../../../lib/store/dump-file.js';
@@ -35,8 +36,29 @@ function storeOver(loads: Loads, options: { bucket: string; file: string }) {
   return ShutdownStore;
 }
 
-/** Timers and handles of the process, by kind, to see that the app left none behind. */
-const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+/**
+ * Follows the timers created from now on; `left()` gives the creation stack of those still active.
+ * Counting the process's timers would see those of other test files sharing the process.
+ */
+function followTimers() {
+  const active = new Map<number, string>();
+  const hook = createHook({
+    init(id, type) {
+      if (type === 'Timeout') active.set(id, new Error().stack ?? '');
+    },
+    destroy(id) {
+      active.delete(id);
+    },
+  }).enable();
+  return {
+    async left(): Promise<string[]> {
+      await sleep(20);
+      await new Promise(setImmediate); // destroy hooks run after the timer is gone
+      hook.disable();
+      return [...active.values()].filter((stack) => !stack.includes('sleep') && !stack.includes('waitFor'));
+    },
+  };
+}
 
 async function dumpedEntries(file: string, bucket: string): Promise<Map<unknown, unknown>> {
   const { flat } = await readDumpFile(file, bucket);
@@ -53,14 +75,13 @@ describe('shutdown', () => {
   afterAll(() => temp.remove());
 
   it('during a refresh: loads are aborted through their signal, the final dump holds every stored value, no timer is left', async () => {
-    const timersBefore = timers();
+    const timers = followTimers();
     const loads = new Loads();
     const file = join(temp.dir, 'refreshing.dump');
     const Store = storeOver(loads, { bucket: 'refreshing', file });
     const app = await bootApp([CacheWorkerModule.forFeature([Store])]);
     const store = app.get(Store);
     for (let i = 0; i < 20; i++) await store.fetch(`key-${i}`);
-    expect(timers()).toBeGreaterThan(timersBefore); // the refresh interval, at least
 
     loads.fast = false;
     const refresh = store.fullRefresh();
@@ -74,12 +95,11 @@ describe('shutdown', () => {
     expect(store.size).toBe(21);
     expect(store.peek('key-0')).toBe('value of key-0'); // aborted refresh: the old value stays
     expect(await dumpedEntries(file, 'refreshing')).toEqual(contents(store));
-    await sleep(20);
-    expect(timers()).toBe(timersBefore);
+    expect(await timers.left()).toEqual([]);
   });
 
   it('during a miss storm: waiting callers get an error, every value stored before the close is in the final dump', async () => {
-    const timersBefore = timers();
+    const timers = followTimers();
     const loads = new Loads();
     loads.fast = false;
     const file = join(temp.dir, 'storm.dump');
@@ -101,7 +121,6 @@ describe('shutdown', () => {
     expect(dumped.size).toBe(100);
     expect(dumped).toEqual(contents(store));
     expect(await store.fetch('after close')).toEqual({ ok: false, error: expect.stringContaining('shutting down') });
-    await sleep(20);
-    expect(timers()).toBe(timersBefore);
+    expect(await timers.left()).toEqual([]);
   });
 });
