@@ -77,6 +77,8 @@ export const dumpWriteFailed = (file: string, error: string) =>
   `dump to ${file} failed: ${error}; the bucket keeps serving and the next dump retries`;
 export const dumpLeftOut = (count: number, error: string) =>
   `${count} entries can't be serialized and were left out of the dump (first error: ${error})`;
+export const notCloneable = (kind: string) =>
+  `a value of type ${kind} holds something node:v8 can't serialize (a function, a symbol, …)`;
 export const noDumpFile = (bucket: string) => `cache worker "${bucket}" has no dump file`;
 export const cacheDisabled = (bucket: string) => `cache worker "${bucket}" has the cache disabled; nothing is dumped`;
 

@@ -2,7 +2,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
-import { describeError } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
 
 /**
@@ -75,9 +74,9 @@ export function encodeChunk(flat: unknown[]): EncodedChunk {
       try {
         serialize([flat[i], flat[i + 1]]);
         kept.push(flat[i], flat[i + 1]);
-      } catch (error) {
+      } catch {
         leftOut++;
-        firstError ??= describeError(error);
+        firstError ??= messages.notCloneable(kindOf(flat[i + 1]));
       }
     }
     flat = kept;
@@ -86,6 +85,15 @@ export function encodeChunk(flat: unknown[]): EncodedChunk {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(body.length, 0);
   return { frame: [length, body], bytes: 4 + body.length, entries: flat.length / 2, leftOut, firstError };
+}
+
+/** The kind of a value that can't be cloned, never its content: V8's own message quotes the value. */
+function kindOf(value: unknown): string {
+  try {
+    return typeof value === 'object' && value !== null ? (value.constructor?.name ?? 'object') : typeof value;
+  } catch {
+    return 'object';
+  }
 }
 
 /** Serializes entries chunk by chunk, as a dump's payload holds them. */
