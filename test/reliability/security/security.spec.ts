@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { chmod, readdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadResult } from '../../../lib/index.js';
 import { bootApp } from '../../support/nest-app.js';
@@ -53,7 +53,6 @@ describe('security', () => {
 
   it('writes only the configured file: no path is built from a key or the bucket name', async () => {
     const dir = join(temp.dir, 'paths');
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(join(dir, 'inner'), { recursive: true });
     const file = join(dir, 'inner', 'paths.dump');
     const Store = secretStore({ bucket: '../../escaped/bucket', file });
