@@ -210,7 +210,7 @@ describe('in a Nest app', () => {
     load(): LoadResult<number> {
       return { ok: false, error: 'not used' };
     }
-    init(): InitResult<string, number> {
+    override init(): InitResult<string, number> {
       GuardedStore.initRuns++;
       return { ok: true, seed: { fresh: 1 } };
     }

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { CacheWorker, CacheWorkerStore, type CacheWorkerOptions, type LoadResult } from '../../../lib/index.js';
 
 /** A data source the test can take down and bring back; its values change with `version`. */
@@ -12,7 +13,7 @@ export class Source {
 }
 
 /** A store class over `source`, decorated with `options`; a new class per call, so tests don't share metadata. */
-export function sourceStore(options: CacheWorkerOptions, source: Source) {
+export function sourceStore(options: CacheWorkerOptions, source: Source): Type<CacheWorkerStore<string, string>> {
   @CacheWorker(options)
   class SourceStore extends CacheWorkerStore<string, string> {
     load(key: string): LoadResult<string> {
