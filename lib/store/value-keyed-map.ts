@@ -7,8 +7,11 @@ import { hashKey, isStructuralKey, keysEqual } from './key-equality.js';
  */
 export class ValueKeyedMap<K, T> {
   private readonly entries = new Map<unknown, T>();
-  /** Structural hash → representative key, or several on a hash collision. */
-  private readonly representatives = new Map<number, object | Collisions>();
+  /**
+   * Structural hash → the slot of the representative key, or several on a hash collision. The slot
+   * keeps the value too, so reading an object key takes one Map lookup after the hash, not two.
+   */
+  private readonly slots = new Map<number, Slot<T> | Collisions<T>>();
 
   get size(): number {
     return this.entries.size;
@@ -16,13 +19,12 @@ export class ValueKeyedMap<K, T> {
 
   get(key: K): T | undefined {
     if (!isStructuralKey(key)) return this.entries.get(key);
-    const rep = this.findRepresentative(key, hashKey(key));
-    return rep === undefined ? undefined : this.entries.get(rep);
+    return this.findSlot(key, hashKey(key))?.value;
   }
 
   has(key: K): boolean {
     if (!isStructuralKey(key)) return this.entries.has(key);
-    return this.findRepresentative(key, hashKey(key)) !== undefined;
+    return this.findSlot(key, hashKey(key)) !== undefined;
   }
 
   set(key: K, value: T): void {
@@ -31,33 +33,35 @@ export class ValueKeyedMap<K, T> {
       return;
     }
     const hash = hashKey(key);
-    const rep = this.findRepresentative(key, hash);
-    if (rep !== undefined) {
-      this.entries.set(rep, value);
+    const found = this.findSlot(key, hash);
+    if (found !== undefined) {
+      found.value = value;
+      this.entries.set(found.key, value);
       return;
     }
-    const slot = this.representatives.get(hash);
-    if (slot === undefined) this.representatives.set(hash, key);
-    else if (slot instanceof Collisions) slot.keys.push(key);
-    else this.representatives.set(hash, new Collisions([slot, key]));
+    const slot = new Slot(key, value);
+    const existing = this.slots.get(hash);
+    if (existing === undefined) this.slots.set(hash, slot);
+    else if (existing instanceof Collisions) existing.slots.push(slot);
+    else this.slots.set(hash, new Collisions([existing, slot]));
     this.entries.set(key, value);
   }
 
   delete(key: K): boolean {
     if (!isStructuralKey(key)) return this.entries.delete(key);
     const hash = hashKey(key);
-    const rep = this.findRepresentative(key, hash);
-    if (rep === undefined) return false;
-    const slot = this.representatives.get(hash);
-    if (slot instanceof Collisions && slot.keys.length > 2) slot.keys.splice(slot.keys.indexOf(rep), 1);
-    else if (slot instanceof Collisions) this.representatives.set(hash, slot.keys.find((item) => item !== rep)!);
-    else this.representatives.delete(hash);
-    return this.entries.delete(rep);
+    const found = this.findSlot(key, hash);
+    if (found === undefined) return false;
+    const existing = this.slots.get(hash);
+    if (existing instanceof Collisions && existing.slots.length > 2) existing.slots.splice(existing.slots.indexOf(found), 1);
+    else if (existing instanceof Collisions) this.slots.set(hash, existing.slots.find((slot) => slot !== found)!);
+    else this.slots.delete(hash);
+    return this.entries.delete(found.key);
   }
 
   clear(): void {
     this.entries.clear();
-    this.representatives.clear();
+    this.slots.clear();
   }
 
   /** Keys as they were first given, in insertion order. */
@@ -69,15 +73,23 @@ export class ValueKeyedMap<K, T> {
     return this.entries.entries() as IterableIterator<[K, T]>;
   }
 
-  private findRepresentative(key: object, hash: number): object | undefined {
-    const slot = this.representatives.get(hash);
+  private findSlot(key: object, hash: number): Slot<T> | undefined {
+    const slot = this.slots.get(hash);
     if (slot === undefined) return undefined;
-    if (!(slot instanceof Collisions)) return keysEqual(slot, key) ? slot : undefined;
-    return slot.keys.find((rep) => keysEqual(rep, key));
+    if (slot instanceof Slot) return keysEqual(slot.key, key) ? slot : undefined;
+    return slot.slots.find((item) => keysEqual(item.key, key));
   }
 }
 
-/** The representatives of unequal keys that share one structural hash. */
-class Collisions {
-  constructor(readonly keys: object[]) {}
+/** A representative key (the first equal key ever stored) and its value. */
+class Slot<T> {
+  constructor(
+    readonly key: object,
+    public value: T,
+  ) {}
+}
+
+/** The slots of unequal keys that share one structural hash. */
+class Collisions<T> {
+  constructor(readonly slots: Slot<T>[]) {}
 }
