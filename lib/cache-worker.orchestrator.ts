@@ -12,7 +12,7 @@ import { LOGGER_CONTEXT_PREFIX, REFRESH_INTERVAL_PREFIX } from './cache-worker.c
 import { CACHE_WORKER_MODULE_OPTIONS } from './cache-worker.module-definition.js';
 import { CacheWorkerRegistry } from './cache-worker.registry.js';
 import type { CacheWorkerModuleOptions } from './interfaces/module-options.interface.js';
-import { engineOf } from './store/cache-worker.store.js';
+import { engineOf, type CacheWorkerStore } from './store/cache-worker.store.js';
 import { ClusterCoordinator, type BucketCoordinator } from './cluster/index.js';
 import * as messages from './cache-worker.messages.js';
 
@@ -43,16 +43,22 @@ export class CacheWorkerOrchestrator implements OnModuleInit, OnApplicationBoots
     const unknown = Object.keys(this.rootOptions?.buckets ?? {}).filter((bucket) => !known.has(bucket));
     if (unknown.length > 0) this.logger.warn(messages.unknownBuckets(unknown));
     if (this.rootOptions?.cluster !== undefined) this.cluster = await ClusterCoordinator.open(this.rootOptions.cluster, this.logger);
-    await Promise.all(
-      this.registry.getStores().map((store) => {
-        const engine = engineOf(store);
-        const { cluster, cacheEnabled, bucket } = store.config;
-        if (this.cluster === null || !cluster || !cacheEnabled) return engine.start();
-        const member = this.cluster.join(engine, new Logger(`${LOGGER_CONTEXT_PREFIX}${bucket}`));
-        this.members.set(bucket, member as BucketCoordinator);
-        return engine.start(member.sharedSnapshot);
-      }),
-    );
+    try {
+      await Promise.all(this.registry.getStores().map((store) => this.startStore(store)));
+    } catch (error) {
+      await this.cluster?.close(); // bootstrap fails: no shutdown hook will close the Redis connections
+      throw error;
+    }
+  }
+
+  /** Fills a store from its dump, or (cluster mode) the newer shared snapshot, or `init`. */
+  private startStore(store: CacheWorkerStore): Promise<void> {
+    const engine = engineOf(store);
+    const { cluster, cacheEnabled, bucket } = store.config;
+    if (this.cluster === null || !cluster || !cacheEnabled) return engine.start();
+    const member = this.cluster.join(engine, new Logger(`${LOGGER_CONTEXT_PREFIX}${bucket}`));
+    this.members.set(bucket, member as BucketCoordinator);
+    return engine.start(member.sharedSnapshot);
   }
 
   onApplicationBootstrap(): void {

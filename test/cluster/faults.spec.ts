@@ -1,4 +1,7 @@
+import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
+import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadResult } from '../../lib/index.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 import { startLocalInstance } from './support/cluster-instance.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.mjs';
 import { waitFor } from '../support/wait-for.js';
@@ -67,6 +70,31 @@ describe('cluster mode: faults', () => {
     opened.push(third);
     expect((await third.stats()).startedFrom).toBe('empty');
     expect(third.logger.at('warn', `a chunk of version ${version} is missing`)).toHaveLength(1);
+  });
+
+  it('closes its Redis connections when bootstrap fails', async () => {
+    const connections = async () => String(await client.client('LIST')).trim().split('\n').length;
+    await waitFor(async () => (await connections()) === 1, 'the instances of earlier tests to be gone (only this test client left)');
+    @CacheWorker({ bucket: 'stopping', refreshInterval: 0 })
+    class StoppingStore extends CacheWorkerStore<string, string> {
+      load(): LoadResult<string> {
+        return { ok: false, error: 'not used' };
+      }
+      override init() {
+        return { stop: 'the source is gone' };
+      }
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CacheWorkerModule.forRoot({ cluster: { redis: redis.url, namespace: 'stopping' } }),
+        CacheWorkerModule.forFeature([StoppingStore]),
+      ],
+    })
+      .setLogger(new RecordingLogger())
+      .compile();
+    // As in an app whose bootstrap fails: nobody calls close().
+    await expect(moduleRef.createNestApplication().init()).rejects.toThrow('init stopped startup: the source is gone');
+    await waitFor(async () => (await connections()) === 1, 'the failed instance to close its connections');
   });
 
   it('rejects invalid cluster options with a clear error naming the field', async () => {
