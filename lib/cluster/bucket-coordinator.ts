@@ -33,7 +33,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   /** Keys the last applied snapshot lacked. */
   private lacked = new ValueKeyedMap<K, true>();
   private sharing: Promise<void> | null = null;
-  private shareAgain = false;
+  private queuedShare: Promise<void> | null = null;
   private closed = false;
 
   constructor(
@@ -96,11 +96,11 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   }
 
   refreshed(): void {
-    this.share();
+    void this.share();
   }
 
-  dumpRequested(): void {
-    this.share();
+  dumpRequested(): Promise<void> {
+    return this.share();
   }
 
   // ---- sending ----
@@ -117,20 +117,21 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     this.connection.commands.publish(this.keys.channel, data).catch(() => undefined); // a loss is logged by the connection
   }
 
-  /** Writes the bucket's snapshot to Redis and announces it; a request during a write runs once after it. */
-  private share(): void {
-    if (this.closed || !this.connection.online) return;
+  /**
+   * Writes the bucket's snapshot to Redis and announces it. Requests made during a write share one
+   * write after it, which sees their changes. Never rejects.
+   */
+  private share(): Promise<void> {
+    if (this.closed || !this.connection.online) return Promise.resolve();
     if (this.sharing) {
-      this.shareAgain = true;
-      return;
+      this.queuedShare ??= this.sharing.then(() => {
+        this.queuedShare = null;
+        return this.share();
+      });
+      return this.queuedShare;
     }
-    this.sharing = this.writeSnapshot().finally(() => {
-      this.sharing = null;
-      if (this.shareAgain) {
-        this.shareAgain = false;
-        this.share();
-      }
-    });
+    this.sharing = this.writeSnapshot().finally(() => (this.sharing = null));
+    return this.sharing;
   }
 
   private async writeSnapshot(): Promise<void> {

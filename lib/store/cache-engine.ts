@@ -89,14 +89,22 @@ export class CacheEngine<K, V> {
     event: E,
     ...args: Parameters<NonNullable<EngineObserver<K, V>[E]>>
   ): void {
-    for (const observer of this.observers) {
-      const listener = observer[event] as ((...a: typeof args) => void) | undefined;
-      if (!listener) continue;
-      try {
-        listener.apply(observer, args);
-      } catch (error) {
-        this.logger.warn(messages.observerThrew(event, describeError(error)));
-      }
+    for (const observer of this.observers) this.tell(observer, event, args);
+  }
+
+  /** Calls one observer's listener and returns what it returned; a throw is logged, never passed on. */
+  private tell<E extends keyof EngineObserver<K, V>>(
+    observer: EngineObserver<K, V>,
+    event: E,
+    args: Parameters<NonNullable<EngineObserver<K, V>[E]>>,
+  ): unknown {
+    const listener = observer[event] as ((...a: typeof args) => unknown) | undefined;
+    if (!listener) return undefined;
+    try {
+      return listener.apply(observer, args);
+    } catch (error) {
+      this.logger.warn(messages.observerThrew(event, describeError(error)));
+      return undefined;
     }
   }
 
@@ -400,10 +408,16 @@ export class CacheEngine<K, V> {
 
   // ---- dumps ----
 
-  /** The store's `dump()`: tells the observers (cluster mode shares a snapshot), then writes the dump. */
-  requestDump(): Promise<DumpResult> {
-    if (this.observers.length > 0) this.notify('dumpRequested');
-    return this.dump();
+  /** The store's `dump()`: writes the dump, and waits for what the observers do too (cluster mode shares a snapshot). */
+  async requestDump(): Promise<DumpResult> {
+    if (this.observers.length === 0) return this.dump();
+    const shares = this.observers.map((observer) =>
+      Promise.resolve(this.tell(observer, 'dumpRequested', [])).catch((error: unknown) =>
+        this.logger.warn(messages.observerThrew('dumpRequested', describeError(error))),
+      ),
+    );
+    const [result] = await Promise.all([this.dump(), ...shares]);
+    return result;
   }
 
   /** Writes the dump now (after any write in progress); never rejects. */

@@ -20,6 +20,6 @@ export interface EngineObserver<K = unknown, V = unknown> {
   changed?(change: BucketChange<K, V>): void;
   /** A value loaded on a read (not by a full refresh) was stored, with the `extra` entries `load` returned. */
   loadStored?(key: K, value: V, extra: unknown): void;
-  /** The store's `dump()` was called (before the dump file, if any, is written). */
-  dumpRequested?(): void;
+  /** The store's `dump()` was called; `dump()` resolves once a promise returned here settles too. */
+  dumpRequested?(): void | Promise<void>;
 }

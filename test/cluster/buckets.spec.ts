@@ -60,7 +60,6 @@ describe('cluster mode: buckets and warm starts', () => {
     const big = (i: number) => ({ key: `k${i}`, by: String(i).repeat(1_500_000), n: i }); // 1.5 MB each
     for (let i = 0; i < 4; i++) await writer.set(`k${i}`, big(i));
     await writer.store.dump();
-    await waitFor(() => writer.logger.at('debug', 'shared snapshot version').length > 0, 'the shared snapshot');
     const reader = await startLocalInstance({ name: 'reader', refreshInterval: 0, cluster });
     apps.push(reader.app);
     const client = new Redis(redis.url);
@@ -86,7 +85,6 @@ describe('cluster mode: buckets and warm starts', () => {
       const sharer = await startLocalInstance({ name: 'sharer', refreshInterval: 0, cluster });
       await sharer.set('k1', { key: 'k1', by: 'sharer', n: 0 });
       await sharer.store.dump();
-      await waitFor(() => sharer.logger.at('debug', 'shared snapshot version').length > 0, 'the shared snapshot');
 
       const fromSnapshot = await startLocalInstance({ name: 'restart', refreshInterval: 0, cluster, file });
       expect((await fromSnapshot.stats()).startedFrom).toBe('snapshot');
