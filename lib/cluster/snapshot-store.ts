@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import * as messages from '../cache-worker.messages.js';
 import type { ClusterKeys } from './cluster-keys.js';
@@ -7,6 +7,8 @@ import type { ClusterKeys } from './cluster-keys.js';
 const CHUNK_BYTES = 4 * 1024 * 1024;
 /** How long the chunks of a replaced snapshot stay readable, for the instances reading them right now. */
 const REPLACED_TTL_MS = 60_000;
+/** Chunks live this long until their snapshot is published: a writer that dies midway leaves nothing behind. */
+const UNPUBLISHED_TTL_MS = 600_000;
 
 /**
  * Publishes the snapshot hash only if its version is newer than the one there; returns the replaced
@@ -42,17 +44,21 @@ export class SnapshotStore {
     const version = await this.redis.incr(this.keys.snapshotVersion);
     const count = Math.max(1, Math.ceil(data.length / CHUNK_BYTES));
     for (let index = 0; index < count; index++) {
-      await this.redis.set(this.keys.chunk(version, index), data.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES));
+      const chunk = data.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES);
+      await this.redis.set(this.keys.chunk(version, index), chunk, 'PX', UNPUBLISHED_TTL_MS);
     }
     const replaced = (await this.redis.eval(PUBLISH, 1, this.keys.snapshot, version, createdAt, count, data.length)) as
       | [number, number]
       | null;
     if (replaced === null) {
-      await this.expireChunks(version, count, 0);
+      await this.eachChunk(version, count, (pipeline, key) => pipeline.del(key));
       return null;
     }
+    await this.eachChunk(version, count, (pipeline, key) => pipeline.persist(key));
     const [oldVersion, oldCount] = replaced;
-    if (oldVersion > 0) await this.expireChunks(oldVersion, oldCount, REPLACED_TTL_MS);
+    if (oldVersion > 0) {
+      await this.eachChunk(oldVersion, oldCount, (pipeline, key) => pipeline.pexpire(key, REPLACED_TTL_MS));
+    }
     return version;
   }
 
@@ -76,12 +82,14 @@ export class SnapshotStore {
     return { version, data: Buffer.concat(parts) };
   }
 
-  private async expireChunks(version: number, count: number, ttlMs: number): Promise<void> {
+  /** Runs one command on every chunk of a version, in one round trip. */
+  private async eachChunk(
+    version: number,
+    count: number,
+    command: (pipeline: ChainableCommander, key: string) => unknown,
+  ): Promise<void> {
     const pipeline = this.redis.pipeline();
-    for (let index = 0; index < count; index++) {
-      if (ttlMs > 0) pipeline.pexpire(this.keys.chunk(version, index), ttlMs);
-      else pipeline.del(this.keys.chunk(version, index));
-    }
+    for (let index = 0; index < count; index++) command(pipeline, this.keys.chunk(version, index));
     await pipeline.exec();
   }
 }

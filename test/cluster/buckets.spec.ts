@@ -64,7 +64,12 @@ describe('cluster mode: buckets and warm starts', () => {
     apps.push(reader.app);
     const client = new Redis(redis.url);
     try {
-      expect(Number(await client.hget('chunked:items:snapshot', 'chunks'))).toBeGreaterThan(1);
+      const [version, chunks] = (await client.hmget('chunked:items:snapshot', 'version', 'chunks')).map(Number);
+      expect(chunks).toBeGreaterThan(1);
+      // Published chunks stay; the chunks of the version it replaces expire soon.
+      for (let index = 0; index < chunks; index++) expect(await client.pttl(`chunked:items:snapshot:${version}:${index}`)).toBe(-1);
+      await writer.store.dump();
+      expect(await client.pttl(`chunked:items:snapshot:${version}:0`)).toBeGreaterThan(0);
     } finally {
       client.disconnect();
     }
