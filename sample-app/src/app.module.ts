@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { CacheWorkerModule } from 'nest-cache-worker';
-import { widgetOverrides } from './sample.config.js';
+import { clusterOptions, widgetOverrides } from './sample.config.js';
 import { StatsController, WidgetApiModule, WidgetController, WidgetService, WidgetStore } from './widgets/index.js';
 
 /**
- * The sample application. `forRootAsync` reads the runtime overrides from the environment when the
- * app boots (a real app would inject `ConfigService` here); `forFeature` registers the widget store,
- * whose constructor needs `WidgetApi` from `WidgetApiModule`.
+ * The sample application. `forRootAsync` reads the runtime overrides and cluster mode (`REDIS_URL`)
+ * from the environment when the app boots (a real app would inject `ConfigService` here);
+ * `forFeature` registers the widget store, whose constructor needs `WidgetApi` from `WidgetApiModule`.
  */
 @Module({
   imports: [
-    CacheWorkerModule.forRootAsync({ useFactory: () => ({ buckets: { widgets: widgetOverrides() } }) }),
+    CacheWorkerModule.forRootAsync({
+      useFactory: () => ({ buckets: { widgets: widgetOverrides() }, cluster: clusterOptions() }),
+    }),
     CacheWorkerModule.forFeature([WidgetStore], { imports: [WidgetApiModule] }),
   ],
   controllers: [WidgetController, StatsController],

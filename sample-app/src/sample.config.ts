@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CacheWorkerSettings } from 'nest-cache-worker';
+import type { CacheWorkerClusterOptions, CacheWorkerSettings } from 'nest-cache-worker';
 
 /** Port the sample listens on unless `PORT` says otherwise. */
 export const DEFAULT_PORT = 3000;
@@ -28,6 +28,12 @@ export function widgetOverrides(env: Env = process.env): Partial<CacheWorkerSett
   const refreshInterval = wholeNumber(env, 'WIDGET_REFRESH_MS');
   if (refreshInterval !== undefined) overrides.refreshInterval = refreshInterval;
   return overrides;
+}
+
+/** Cluster mode from `REDIS_URL` (and `CACHE_NAMESPACE`); unset, this instance works alone. */
+export function clusterOptions(env: Env = process.env): CacheWorkerClusterOptions | undefined {
+  if (!env.REDIS_URL) return undefined;
+  return { redis: env.REDIS_URL, ...(env.CACHE_NAMESPACE ? { namespace: env.CACHE_NAMESPACE } : {}) };
 }
 
 function wholeNumber(env: Env, name: string): number | undefined {
