@@ -5,6 +5,10 @@ const where = (bucket: string, field: string) => `cache worker "${bucket}": fiel
 // Configuration
 export const notDecorated = (storeName: string) =>
   `${storeName} is registered with CacheWorkerModule.forFeature but has no @CacheWorker({ bucket }) decorator`;
+export const invalidStoreEntry = (index: number, entry: unknown) =>
+  `CacheWorkerModule.forFeature: entry ${index} is ` +
+  (entry !== null && typeof entry === 'object' ? 'an object without a "store" class' : describeValue(entry)) +
+  '; expected a class decorated with @CacheWorker, or { store: TheClass, ...overrides } (undefined often means a circular import)';
 export const notAStore = (storeName: string) =>
   `${storeName} is decorated with @CacheWorker but does not extend CacheWorkerStore`;
 export const missingLoad = (bucket: string) => `${where(bucket, 'load')}: the store has no load(key) method`;

@@ -34,7 +34,7 @@ export class CacheWorkerModule extends CacheWorkerConfigurableModule {
     stores: Array<Type<CacheWorkerStore<any, any>> | CacheWorkerStoreDefinition>,
     options: CacheWorkerFeatureOptions = {},
   ): DynamicModule {
-    const providers = stores.map((entry) => createStoreProvider(entry as Type<CacheWorkerStore>));
+    const providers = stores.map((entry, index) => createStoreProvider(entry as Type<CacheWorkerStore>, index));
     return {
       module: CacheWorkerModule,
       imports: [CacheWorkerCoreModule, ...(options.imports ?? [])],

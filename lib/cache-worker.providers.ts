@@ -17,7 +17,11 @@ import * as messages from './cache-worker.messages.js';
  * module's context (so it sees the feature's `imports` and global providers), attaches its engine
  * and registers it.
  */
-export function createStoreProvider(entry: Type<CacheWorkerStore> | CacheWorkerStoreDefinition): FactoryProvider {
+export function createStoreProvider(entry: Type<CacheWorkerStore> | CacheWorkerStoreDefinition, index: number): FactoryProvider {
+  // Caught here, with the entry's index: later, Nest's scanner only reports an undefined export.
+  if (typeof entry !== 'function' && typeof (entry as Partial<CacheWorkerStoreDefinition> | undefined)?.store !== 'function') {
+    throw new CacheWorkerConfigError(messages.invalidStoreEntry(index, entry));
+  }
   const { store: storeClass, ...overrides } = typeof entry === 'function' ? { store: entry } : entry;
   return {
     provide: storeClass,

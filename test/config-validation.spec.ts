@@ -157,6 +157,19 @@ describe('invalid stores', () => {
     );
   });
 
+  it.each([
+    ['undefined (as a circular import makes it)', undefined, 'undefined'],
+    ['a string', 'WidgetStore', '"WidgetStore"'],
+    ['an object without a store', { stroe: class WidgetStore {} }, 'an object without a "store" class'],
+    ['an object whose store is undefined', { store: undefined, refreshInterval: 5 }, 'an object without a "store" class'],
+  ])('a forFeature entry that is %s is a clear error, naming its index', (_name, entry, what) => {
+    const Valid = storeWith({ bucket: 'valid' });
+    expect(() => CacheWorkerModule.forFeature([Valid, entry as never])).toThrow(
+      `CacheWorkerModule.forFeature: entry 1 is ${what}; expected a class decorated with @CacheWorker, or { store: TheClass, ...overrides }`,
+    );
+    expect(() => CacheWorkerModule.forFeature([entry as never])).toThrow(CacheWorkerConfigError);
+  });
+
   it('a decorated class that does not extend CacheWorkerStore fails bootstrap', async () => {
     @CacheWorker({ bucket: 'impostor' })
     class Impostor {
