@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadResult } from '../lib/index.js';
 import { bootApp } from './support/nest-app.js';
@@ -54,6 +56,20 @@ describe('logging', () => {
     expect(logger.at('warn', "can't be serialized").length).toBeGreaterThan(0);
 
     expect(logger.lines.filter((line) => line.message.includes(SECRET))).toEqual([]);
+  });
+
+  it('goes to the logger given to NestFactory', async () => {
+    const logger = new RecordingLogger();
+    @Module({ imports: [CacheWorkerModule.forFeature([AuditedStore])] })
+    class AppModule {}
+    const app = await NestFactory.createApplicationContext(AppModule, { logger });
+    await app.get(AuditedStore).fetch('refused');
+    await app.close();
+    expect(logger.lines).toContainEqual({
+      level: 'warn',
+      message: 'load("refused") failed: not allowed',
+      context: 'CacheWorker:audited',
+    });
   });
 
   it('redactKeys replaces keys in log lines with a hash', async () => {
