@@ -3,11 +3,13 @@ import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import * as messages from '../cache-worker.messages.js';
+import { decodeKey, encodeKey } from './key-codec.js';
 
 /**
  * The dump format: a header, then the payload as length-prefixed chunks, each a `node:v8`
  * serialization of a flat array [key, value, key, value, …]. v8 serialization round-trips Map, Set,
- * Date, BigInt and nested objects, and can't run code when read (no classes, no revivers).
+ * Date, BigInt and nested objects, and can't run code when read (no classes, no revivers). Keys that
+ * hold class instances are written wrapped, with their class names (see key-codec.ts).
  *
  * Header (little endian): magic "NCWDUMP\0" · u16 format version · u16 bucket name length ·
  * u32 entry count · u32 payload CRC-32 · f64 creation time (ms) · u64 payload length ·
@@ -100,7 +102,7 @@ function kindOf(value: unknown): string {
 export function* encodeChunks(entries: Iterable<[unknown, unknown]>): Generator<EncodedChunk> {
   let flat: unknown[] = [];
   for (const [key, value] of entries) {
-    flat.push(key, value);
+    flat.push(encodeKey(key), value);
     if (flat.length >= CHUNK_ENTRIES * 2) {
       yield encodeChunk(flat);
       flat = [];
@@ -170,6 +172,7 @@ export function decodeDump(data: Buffer, bucket: string): DecodedDump {
   // One concat of every chunk: copying item by item was a tenth of the read of a large dump.
   const flat = chunks.length === 1 ? chunks[0]! : ([] as unknown[]).concat(...chunks);
   if (flat.length !== entries * 2) fail(messages.dumpCountMismatch(entries, flat.length / 2));
+  for (let i = 0; i < flat.length; i += 2) flat[i] = decodeKey(flat[i]);
   return { flat, createdAt: data.readDoubleLE(20) };
 }
 

@@ -56,7 +56,7 @@ function hashNumber(n: number): number {
 }
 
 /** What a structured key is: 'Object' (plain), a Date/Map/Set tag, or its class name. */
-function kindOf(value: object): string {
+export function kindOf(value: object): string {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return PLAIN;
   // The tag, not instanceof: values read back from a dump may come from another realm.
@@ -64,6 +64,13 @@ function kindOf(value: object): string {
   if (tag === DATE || tag === MAP || tag === SET) return tag;
   const ctor = (proto as { constructor?: unknown }).constructor;
   return typeof ctor === 'function' && ctor.name ? ctor.name : PLAIN;
+}
+
+/** Whether a structured key is an instance of a class: not a plain object, an array, a Date, a Map or a Set. */
+export function isClassInstance(value: object): boolean {
+  if (Array.isArray(value)) return false;
+  const kind = kindOf(value);
+  return kind !== PLAIN && kind !== DATE && kind !== MAP && kind !== SET;
 }
 
 function hashAt(value: unknown, depth: number): number {

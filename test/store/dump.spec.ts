@@ -51,6 +51,40 @@ describe('dumps', () => {
     await engine.close();
   });
 
+  it('class-instance keys still equal their originals after a restart', async () => {
+    class TenantId {
+      constructor(readonly id: string) {}
+    }
+    class Region {
+      constructor(readonly code: string, readonly tenants: TenantId[]) {}
+    }
+    const file = join(dir, 'class-keys.dump');
+    const first = await startEngine<unknown, string>({ load: noLoad as never }, { file });
+    first.engine.set(new TenantId('acme'), 'instance key');
+    first.engine.set({ tenant: new TenantId('acme'), when: new Date(7) }, 'instance inside an object');
+    first.engine.set(new Map<unknown, unknown>([[new TenantId('m'), new Set([new TenantId('s')])]]), 'instances in a Map and a Set');
+    first.engine.set(new Region('eu', [new TenantId('a'), new TenantId('b')]), 'nested instances');
+    first.engine.set({ id: 'acme' }, 'plain object like the instance');
+    first.engine.set({ '\u0000nest-cache-worker:key': 1 }, 'plain object with an odd property');
+    const lookalike = { '\u0000nest-cache-worker:instance': 'TenantId', properties: { id: 'x' } };
+    first.engine.set({ tenant: new TenantId('x'), lookalike }, 'instance beside a look-alike');
+    await first.engine.close();
+
+    const { engine } = await startEngine<unknown, string>({ load: noLoad as never }, { file });
+    expect(engine.size).toBe(7);
+    expect(engine.peek(new TenantId('acme'))).toBe('instance key');
+    expect(engine.peek({ when: new Date(7), tenant: new TenantId('acme') })).toBe('instance inside an object');
+    expect(engine.peek(new Map<unknown, unknown>([[new TenantId('m'), new Set([new TenantId('s')])]]))).toBe('instances in a Map and a Set');
+    expect(engine.peek(new Region('eu', [new TenantId('a'), new TenantId('b')]))).toBe('nested instances');
+    expect(engine.peek({ id: 'acme' })).toBe('plain object like the instance');
+    expect(engine.peek({ '\u0000nest-cache-worker:key': 1 })).toBe('plain object with an odd property');
+    expect(engine.peek({ lookalike, tenant: new TenantId('x') })).toBe('instance beside a look-alike');
+    const restored = engine.keys()[0] as { constructor: { name: string }; id: string };
+    expect(restored.constructor.name).toBe('TenantId');
+    expect(restored.id).toBe('acme');
+    await engine.close();
+  });
+
   it('revive turns values read from a dump back into the store’s classes', async () => {
     class Widget {
       constructor(readonly id: string, readonly name: string) {}
