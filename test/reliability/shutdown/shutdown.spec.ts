@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHook } from 'node:async_hooks';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadContext, type LoadResult } from '../../../lib/index.js';
 import { readDumpFile } from '../../../lib/store/dump-file.js';
 import { bootApp } from '../../support/nest-app.js';
@@ -36,15 +36,22 @@ function storeOver(loads: Loads, options: { bucket: string; file: string }) {
   return ShutdownStore;
 }
 
+const LIBRARY = join(import.meta.dirname, '..', '..', '..', 'lib') + sep;
+
 /**
- * Follows the timers created from now on; `left()` gives the creation stack of those still active.
- * Counting the process's timers would see those of other test files sharing the process.
+ * Follows the timers created from now on; `left()` gives the creation stack of those still active
+ * that the library or Nest created. Counting the process's timers would also see those of other test
+ * files sharing the process (HTTP keep-alive and the like).
  */
 function followTimers() {
   const active = new Map<number, string>();
   const hook = createHook({
     init(id, type) {
-      if (type === 'Timeout') active.set(id, new Error().stack ?? '');
+      if (type !== 'Timeout') return;
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 40; // deep enough to reach the code that created the timer
+      active.set(id, new Error().stack ?? '');
+      Error.stackTraceLimit = limit;
     },
     destroy(id) {
       active.delete(id);
@@ -55,7 +62,7 @@ function followTimers() {
       await sleep(20);
       await new Promise(setImmediate); // destroy hooks run after the timer is gone
       hook.disable();
-      return [...active.values()].filter((stack) => !stack.includes('sleep') && !stack.includes('waitFor'));
+      return [...active.values()].filter((stack) => stack.includes(LIBRARY) || stack.includes(`${sep}@nestjs${sep}`));
     },
   };
 }
