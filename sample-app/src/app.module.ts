@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CacheWorkerModule } from 'nest-cache-worker';
+import { OpsModule } from './ops/index.js';
 import { clusterOptions, widgetOverrides } from './sample.config.js';
 import { StatsController, WidgetApiModule, WidgetController, WidgetService, WidgetStore } from './widgets/index.js';
 
@@ -14,6 +15,7 @@ import { StatsController, WidgetApiModule, WidgetController, WidgetService, Widg
       useFactory: () => ({ buckets: { widgets: widgetOverrides() }, cluster: clusterOptions() }),
     }),
     CacheWorkerModule.forFeature([WidgetStore], { imports: [WidgetApiModule] }),
+    OpsModule,
   ],
   controllers: [WidgetController, StatsController],
   providers: [WidgetService],

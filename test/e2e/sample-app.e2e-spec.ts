@@ -125,6 +125,26 @@ describe('sample app over HTTP', () => {
     expect(refreshed.body.fetchedAt).not.toBe(loaded.fetchedAt);
   });
 
+  it('reports the widget bucket on GET /health and GET /metrics', async () => {
+    const app = await boot();
+    const http = request(app.getHttpServer());
+    await http.get('/widgets/7').expect(200);
+    await http.get('/widgets/7').expect(200);
+    await http.get('/widgets/nope').expect(404);
+
+    const health = (await http.get('/health').expect(200)).body;
+    expect(health.status).toBe('ok');
+    expect(health.details.cache.buckets.widgets).toMatchObject({ status: 'up', entries: 1, startedFrom: 'empty' });
+
+    const metrics = await http.get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.text).toContain('cache_worker_hits_total{bucket="widgets"} 1');
+    expect(metrics.text).toContain('cache_worker_loads_total{bucket="widgets"} 2');
+    expect(metrics.text).toContain('cache_worker_load_errors_total{bucket="widgets"} 1');
+    expect(metrics.text).toContain('cache_worker_entries{bucket="widgets"} 1');
+    expect(metrics.text).toMatch(/cache_worker_load_duration_seconds_count\{[^}]*bucket="widgets"[^}]*\} \d/);
+  });
+
   it('fails to boot with a message naming the variable when WIDGET_REFRESH_MS is not a number', async () => {
     process.env.WIDGET_REFRESH_MS = 'soon';
     await expect(boot()).rejects.toThrow('environment variable WIDGET_REFRESH_MS must be a whole number, got "soon"');
