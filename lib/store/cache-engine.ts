@@ -19,7 +19,8 @@ import { ValueKeyedMap } from './value-keyed-map.js';
 import { StatsCounters } from './stats.js';
 import { runPool } from './refresh-pool.js';
 import { entriesOf } from './entries-of.js';
-import { quarantineDumpFile, readDumpFile, removeStaleTempFiles, writeDumpFile } from './dump-file.js';
+import { quarantineDumpFile, readDumpFile, removeStaleTempFiles } from './dump-file.js';
+import { DumpScheduler } from './dump-scheduler.js';
 import { encodeDump, type DecodedDump, type EncodedDump } from './dump-codec.js';
 
 /** The user's callbacks, bound to their store. */
@@ -56,10 +57,7 @@ export class CacheEngine<K, V> {
   private readonly flights = new ValueKeyedMap<K, Flight<V>>();
   private readonly runner: LoadRunner<K>;
   private refreshing: Promise<RefreshResult> | null = null;
-  private dumpTimer: NodeJS.Timeout | null = null;
-  private activeDump: Promise<DumpResult> | null = null;
-  private queuedDump: Promise<DumpResult> | null = null;
-  private lastDumpFailure: string | null = null;
+  private readonly dumps: DumpScheduler;
   private closing = false;
   private readonly observers: EngineObserver<K, V>[] = [];
 
@@ -78,6 +76,10 @@ export class CacheEngine<K, V> {
         else this.notify('loadFailed', key, outcome.error, durationMs);
       },
     );
+    this.dumps = new DumpScheduler(config, this.entries, this.counters, logger, {
+      dumped: (result) => this.notify('dumped', result),
+      dumpFailed: (error) => this.notify('dumpFailed', error),
+    });
   }
 
   /** Adds an integration that hears about loads, refreshes, dumps and changes. */
@@ -422,64 +424,12 @@ export class CacheEngine<K, V> {
 
   /** Writes the dump now (after any write in progress); never rejects. */
   dump(): Promise<DumpResult> {
-    if (!this.config.file) return Promise.resolve({ ok: false, error: messages.noDumpFile(this.config.bucket) });
-    if (!this.config.cacheEnabled) return Promise.resolve({ ok: false, error: messages.cacheDisabled(this.config.bucket) });
-    this.cancelScheduledDump();
-    if (this.queuedDump) return this.queuedDump;
-    if (this.activeDump) {
-      this.queuedDump = this.activeDump.then(() => {
-        this.queuedDump = null;
-        return this.startDump();
-      });
-      return this.queuedDump;
-    }
-    return this.startDump();
-  }
-
-  private startDump(): Promise<DumpResult> {
-    this.activeDump = this.writeDump().finally(() => (this.activeDump = null));
-    return this.activeDump;
-  }
-
-  private async writeDump(): Promise<DumpResult> {
-    const file = this.config.file!;
-    const started = performance.now();
-    try {
-      const report = await writeDumpFile(file, this.config.bucket, this.entries);
-      const durationMs = performance.now() - started;
-      this.counters.dumps++;
-      this.counters.lastDumpAt = Date.now();
-      this.counters.lastDumpBytes = report.bytes;
-      this.counters.lastDumpDurationMs = durationMs;
-      this.lastDumpFailure = null;
-      if (report.leftOut > 0) this.logger.warn(messages.dumpLeftOut(report.leftOut, report.firstLeftOutError ?? ''));
-      this.logger.debug(messages.dumpWritten(report.entries, report.bytes, durationMs));
-      const result = { ok: true as const, entries: report.entries, bytes: report.bytes, durationMs, leftOut: report.leftOut };
-      this.notify('dumped', result);
-      return result;
-    } catch (error) {
-      this.counters.dumpErrors++;
-      const kind = (error as NodeJS.ErrnoException).code ?? describeError(error);
-      if (kind !== this.lastDumpFailure) this.logger.error(messages.dumpWriteFailed(file, describeError(error)));
-      this.lastDumpFailure = kind;
-      this.notify('dumpFailed', describeError(error));
-      return { ok: false, error: describeError(error) };
-    }
+    return this.dumps.dump();
   }
 
   /** Coalesces the dumps that changes ask for into one write after `dumpDelay`. */
   private markDirty(): void {
-    if (!this.config.file || this.closing || this.dumpTimer) return;
-    this.dumpTimer = setTimeout(() => {
-      this.dumpTimer = null;
-      void this.dump();
-    }, this.config.dumpDelay);
-    this.dumpTimer.unref();
-  }
-
-  private cancelScheduledDump(): void {
-    if (this.dumpTimer) clearTimeout(this.dumpTimer);
-    this.dumpTimer = null;
+    this.dumps.schedule();
   }
 
   // ---- lifecycle ----
@@ -596,7 +546,7 @@ export class CacheEngine<K, V> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.cancelScheduledDump();
+    this.dumps.stop();
     this.runner.abortAll();
     const stuck = await this.runner.waitForPending(this.config.shutdownTimeout);
     if (stuck > 0) this.logger.warn(messages.shutdownWaitExpired(stuck, this.config.shutdownTimeout));
