@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readDumpFile } from '../../dist/store/dump-file.js';
 import { entries } from '../support/data.mjs';
 import { withLoopDelay } from '../support/loop-delay.mjs';
+import { settledHeap } from '../support/memory.mjs';
 import { startStoreApp } from '../support/nest-app.mjs';
 import { summarize } from '../support/stats.mjs';
 import { atMost, atMostAbsolute, row } from '../support/rows.mjs';
@@ -57,7 +58,12 @@ async function measureDumps(dir, { entries: count, rounds }) {
   for (let round = 0; round < rounds; round++) {
     // Each write precedes its read; which format goes first alternates.
     const order = round % 2 === 0 ? ['write', 'jsonWrite', 'read', 'jsonRead'] : ['jsonWrite', 'write', 'jsonRead', 'read'];
-    for (const name of order) figures[name].push(await sides[name]());
+    for (const name of order) {
+      // Collect the garbage the previous side left (a million decoded entries), so that each side is
+      // timed with its own collections only, whichever ran before it.
+      await settledHeap();
+      figures[name].push(await sides[name]());
+    }
   }
   await app.close();
 
