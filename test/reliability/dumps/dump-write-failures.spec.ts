@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -68,12 +68,19 @@ describe('dump write failures', () => {
   });
 
   /** Runs dump-failure.child.mjs (optionally as another user or under a shell prefix), then lets it retry. */
-  async function runFailingChild(args: { file: string; entries: number; shell?: string; uid?: number; beforeRetry?: () => Promise<void> }) {
+  async function runFailingChild(args: {
+    file: string;
+    entries: number;
+    shell?: string;
+    uid?: number;
+    env?: Record<string, string>;
+    beforeRetry?: () => Promise<void>;
+  }) {
     const script = join(import.meta.dirname, 'dump-failure.child.mjs');
     const command = args.shell ? ['/bin/sh', ['-c', `${args.shell}; exec "$0" "$@"`, process.execPath, script, args.file, String(args.entries)]] as const
       : [process.execPath, [script, args.file, String(args.entries)]] as const;
     const child = spawn(command[0], [...command[1]], {
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env: { ...process.env, NODE_OPTIONS: '', ...args.env },
       stdio: ['pipe', 'pipe', 'inherit'],
       ...(args.uid === undefined ? {} : { uid: args.uid, gid: args.uid }),
     });
@@ -116,6 +123,35 @@ describe('dump write failures', () => {
     expect(second.retried).toMatchObject({ ok: true, entries: 1 });
     expect(second.errors).toHaveLength(1);
     expect((await readDumpFile(file, 'failing')).flat).toEqual(['key-0', 'value 0 '.repeat(4)]);
+  });
+
+  it('a full disk (ENOSPC: a real 64 KiB tmpfs as root, else the mocked error code) leaves no partial file and is retried', async () => {
+    const dir = join(temp.dir, 'full-disk');
+    await mkdir(dir);
+    const file = join(dir, 'failing.dump');
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+    try {
+      let filesWhileFailing: string[] = [];
+      const { first, second } = await runFailingChild({
+        file,
+        entries: 5000, // about 300 KiB of dump
+        env: asRoot ? {} : { FULL_DISK: 'mock' },
+        beforeRetry: async () => void (filesWhileFailing = await readdir(dir)),
+      });
+      expect(first.failed).toEqual([
+        { ok: false, error: expect.stringContaining('ENOSPC') },
+        { ok: false, error: expect.stringContaining('ENOSPC') },
+      ]);
+      expect(first.errors).toEqual([expect.stringContaining(`dump to ${file} failed: ENOSPC`)]);
+      expect(first.stats.dumpErrors).toBe(2);
+      expect(first.served).toEqual({ ok: true, value: 'loaded asked-while-failing' });
+      expect(filesWhileFailing).toEqual([]); // the temporary file of each failed write is gone
+      expect(second.retried).toMatchObject({ ok: true, entries: 1 });
+      expect((await readDumpFile(file, 'failing')).flat).toEqual(['key-0', 'value 0 '.repeat(4)]);
+    } finally {
+      if (asRoot) execFileSync('umount', [dir]);
+    }
   });
 
   it('a folder this user may not write (EACCES; as an unprivileged user when tests run as root)', async () => {
