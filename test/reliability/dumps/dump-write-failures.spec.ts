@@ -100,55 +100,47 @@ describe('dump write failures', () => {
     }
   }
 
-  it('a write that runs out of room (a real file size limit, EFBIG) is retried once the dump fits', async () => {
-    const dir = join(temp.dir, 'limited');
-    await mkdir(dir);
+  /**
+   * A bucket of about 300 KiB whose dumps can't be written for lack of room (`room` sets the limit up):
+   * both writes fail with `code`, logged once, counted, leaving no file behind, while reads go on; once
+   * the child shrinks the bucket to one entry, the retry writes it.
+   */
+  async function expectOutOfRoomThenRetried(dir: string, code: string, room: { shell?: string; env?: Record<string, string> }) {
     const file = join(dir, 'failing.dump');
-    // `ulimit -f 16`: this process may not write past 8 KiB into any file; the bucket dumps about 300 KiB.
     let filesWhileFailing: string[] = [];
     const { first, second } = await runFailingChild({
       file,
       entries: 5000,
-      shell: 'ulimit -f 16',
+      ...room,
       beforeRetry: async () => void (filesWhileFailing = await readdir(dir)),
     });
     expect(first.failed).toEqual([
-      { ok: false, error: expect.stringContaining('EFBIG') },
-      { ok: false, error: expect.stringContaining('EFBIG') },
+      { ok: false, error: expect.stringContaining(code) },
+      { ok: false, error: expect.stringContaining(code) },
     ]);
-    expect(first.errors).toEqual([expect.stringContaining(`dump to ${file} failed: EFBIG`)]);
+    expect(first.errors).toEqual([expect.stringContaining(`dump to ${file} failed: ${code}`)]);
     expect(first.stats.dumpErrors).toBe(2);
     expect(first.served).toEqual({ ok: true, value: 'loaded asked-while-failing' });
     expect(filesWhileFailing).toEqual([]); // no half-written dump, no temporary file left
     expect(second.retried).toMatchObject({ ok: true, entries: 1 });
     expect(second.errors).toHaveLength(1);
     expect((await readDumpFile(file, 'failing')).flat).toEqual(['key-0', 'value 0 '.repeat(4)]);
+  }
+
+  it('a write that runs out of room (a real file size limit, EFBIG) is retried once the dump fits', async () => {
+    const dir = join(temp.dir, 'limited');
+    await mkdir(dir);
+    // `ulimit -f 16`: this process may not write past 8 KiB into any file.
+    await expectOutOfRoomThenRetried(dir, 'EFBIG', { shell: 'ulimit -f 16' });
   });
 
   it('a full disk (ENOSPC: a real 64 KiB tmpfs as root, else the mocked error code) leaves no partial file and is retried', async () => {
     const dir = join(temp.dir, 'full-disk');
     await mkdir(dir);
-    const file = join(dir, 'failing.dump');
     const asRoot = process.getuid?.() === 0;
     if (asRoot) execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
     try {
-      let filesWhileFailing: string[] = [];
-      const { first, second } = await runFailingChild({
-        file,
-        entries: 5000, // about 300 KiB of dump
-        env: asRoot ? {} : { FULL_DISK: 'mock' },
-        beforeRetry: async () => void (filesWhileFailing = await readdir(dir)),
-      });
-      expect(first.failed).toEqual([
-        { ok: false, error: expect.stringContaining('ENOSPC') },
-        { ok: false, error: expect.stringContaining('ENOSPC') },
-      ]);
-      expect(first.errors).toEqual([expect.stringContaining(`dump to ${file} failed: ENOSPC`)]);
-      expect(first.stats.dumpErrors).toBe(2);
-      expect(first.served).toEqual({ ok: true, value: 'loaded asked-while-failing' });
-      expect(filesWhileFailing).toEqual([]); // the temporary file of each failed write is gone
-      expect(second.retried).toMatchObject({ ok: true, entries: 1 });
-      expect((await readDumpFile(file, 'failing')).flat).toEqual(['key-0', 'value 0 '.repeat(4)]);
+      await expectOutOfRoomThenRetried(dir, 'ENOSPC', asRoot ? {} : { env: { FULL_DISK: 'mock' } });
     } finally {
       if (asRoot) execFileSync('umount', [dir]);
     }
