@@ -43,6 +43,8 @@ interface Flight<V> {
 }
 
 const SAMPLE_FAILURES = 3;
+/** How many flights end before their Map is renewed (see `endFlight`). */
+const RENEW_FLIGHTS_AFTER = 1024;
 
 /** What a full refresh did with one key. */
 type RefreshVerdict = 'refreshed' | 'failed' | 'skipped';
@@ -54,7 +56,9 @@ type RefreshVerdict = 'refreshed' | 'failed' | 'skipped';
 export class CacheEngine<K, V> {
   readonly counters = new StatsCounters();
   private readonly entries = new ValueKeyedMap<K, V>();
-  private readonly flights = new ValueKeyedMap<K, Flight<V>>();
+  private flights = new ValueKeyedMap<K, Flight<V>>();
+  /** Flights ended since `flights` was last renewed. */
+  private flightsEnded = 0;
   private readonly runner: LoadRunner<K>;
   private refreshing: Promise<RefreshResult> | null = null;
   private readonly dumps: DumpScheduler;
@@ -296,7 +300,7 @@ export class CacheEngine<K, V> {
     this.counters.loads++;
     const flight: Flight<V> = { save: false, promise: undefined as never };
     flight.promise = this.runner.run<V>(key, timeoutMs, failureLevel).then((outcome) => {
-      this.flights.delete(key);
+      this.endFlight(key);
       if (!outcome.ok) this.counters.loadErrors++;
       else if (flight.save && this.storeLoaded(key, outcome) && this.observers.length > 0) {
         this.notify('loadStored', key, outcome.value, outcome.extra);
@@ -305,6 +309,18 @@ export class CacheEngine<K, V> {
     });
     this.flights.set(key, flight);
     return flight;
+  }
+
+  /**
+   * Forgets the flight of `key`. A refresh adds and deletes one flight per key: once a Map that sees
+   * such churn is old, V8 allocates each of its rehashed tables in old space, and those dead tables
+   * keep every young flight alive through the next scavenge. A new Map now and then keeps it young.
+   */
+  private endFlight(key: K): void {
+    this.flights.delete(key);
+    if (++this.flightsEnded < RENEW_FLIGHTS_AFTER) return;
+    this.flightsEnded = 0;
+    this.flights = this.flights.copy();
   }
 
   private storeLoaded(key: K, outcome: { value: V; extra: unknown }): boolean {

@@ -64,6 +64,13 @@ export class ValueKeyedMap<K, T> {
     this.slots.clear();
   }
 
+  /** A new map with the same entries and representative keys. */
+  copy(): ValueKeyedMap<K, T> {
+    const copy = new ValueKeyedMap<K, T>();
+    for (const [key, value] of this.entries) copy.set(key as K, value);
+    return copy;
+  }
+
   /** Keys as they were first given, in insertion order. */
   keys(): IterableIterator<K> {
     return this.entries.keys() as IterableIterator<K>;

@@ -108,6 +108,32 @@ describe('single-flight loads', () => {
     await engine.close();
   });
 
+  it('a load in flight stays shared and superseded while thousands of other loads come and go', async () => {
+    const held = heldLoad();
+    let quickLoads = 0;
+    const { engine } = await startEngine<string, string>({
+      load: (key) => {
+        if (key === 'slow') return held.load(key);
+        quickLoads++;
+        return Promise.resolve({ ok: true as const, value: `quick-${key}` });
+      },
+    });
+    const first = engine.fetch('slow');
+    // Enough loads to start and end that the engine renews its table of loads in flight a few times.
+    for (let i = 0; i < 3000; i++) await engine.fetch(`quick-${i}`);
+    const second = engine.fetch('slow');
+    engine.set('slow', 'written');
+    held.release();
+
+    expect(await Promise.all([first, second])).toEqual([
+      { ok: true, value: 'value-slow' },
+      { ok: true, value: 'value-slow' },
+    ]);
+    expect([held.calls, quickLoads]).toEqual([['slow'], 3000]);
+    expect(engine.peek('slow')).toBe('written'); // the write won over the load it superseded
+    await engine.close();
+  });
+
   it('a key loads again once its load has settled', async () => {
     let calls = 0;
     const { engine } = await startEngine<string, number>({ load: async () => ({ ok: true, value: ++calls }) });

@@ -47,4 +47,19 @@ describe('ValueKeyedMap', () => {
     map.clear();
     expect([map.size, map.get('x'), map.get({ tenant: 't', id: 1 })]).toEqual([0, undefined, undefined]);
   });
+
+  it('copies every entry with its representative key, and the copy is independent', () => {
+    const [a, b] = collidingKeys();
+    const map = new ValueKeyedMap<unknown, string>();
+    map.set(a, 'a');
+    map.set('plain', 'p');
+    map.set(b, 'b');
+    const copy = map.copy();
+    expect([...copy]).toEqual([...map]);
+    expect([...copy.keys()][0]).toBe(a);
+    expect([copy.get({ ...a }), copy.get({ ...b }), copy.get('plain')]).toEqual(['a', 'b', 'p']);
+    copy.delete({ ...a });
+    map.set({ ...b }, 'b2');
+    expect([map.get({ ...a }), copy.get({ ...b }), copy.size, map.size]).toEqual(['a', 'b', 2, 3]);
+  });
 });
