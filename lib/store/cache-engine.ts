@@ -74,8 +74,9 @@ export class CacheEngine<K, V> {
       callbacks.load,
       logger,
       (key) => this.keyText(key),
-      (key, outcome, durationMs) => {
+      (key, outcome, started) => {
         if (this.observers.length === 0) return; // one call per load: skip building the arguments
+        const durationMs = performance.now() - started;
         if (outcome.ok) this.notify('loaded', key, durationMs);
         else this.notify('loadFailed', key, outcome.error, durationMs);
       },
@@ -366,7 +367,8 @@ export class CacheEngine<K, V> {
         async (key) => {
           const flight = this.flights.get(key) ?? this.startFlight(key, this.config.loadTimeout, 'debug');
           const outcome = await flight.promise;
-          const verdict = !outcome.ok ? 'failed' : flight.superseded ? 'skipped' : await this.applyRefreshed(key, outcome);
+          let verdict = !outcome.ok ? 'failed' : flight.superseded ? 'skipped' : this.applyRefreshed(key, outcome);
+          if (typeof verdict !== 'string') verdict = await verdict; // only an async refreshFilter waits
           result[verdict]++;
           if (!outcome.ok && failures.length < SAMPLE_FAILURES) failures.push(`${this.keyText(key)}: ${outcome.error}`);
         },
@@ -384,7 +386,10 @@ export class CacheEngine<K, V> {
 
   private applyRefreshed(key: K, outcome: { value: V; extra: unknown }): RefreshVerdict | Promise<RefreshVerdict> {
     if (!this.entries.has(key)) return 'skipped'; // deleted while the refresh ran: don't bring it back
-    if (!this.callbacks.refreshFilter) return this.storeRefreshed(key, outcome, true);
+    if (!this.callbacks.refreshFilter) {
+      this.storeLoaded(key, outcome);
+      return 'refreshed';
+    }
     let keep: unknown;
     try {
       keep = this.callbacks.refreshFilter(key, outcome.value, this.entries.get(key) as V);

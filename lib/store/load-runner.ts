@@ -30,17 +30,19 @@ export class LoadRunner<K> {
     private readonly load: LoadFunction<K>,
     private readonly logger: CacheWorkerLogger,
     private readonly keyText: (key: K) => string,
-    private readonly onSettled: (key: K, outcome: LoadOutcome<unknown>, durationMs: number) => void,
+    /** Told of every settled load, with when it started (`performance.now()`). */
+    private readonly onSettled: (key: K, outcome: LoadOutcome<unknown>, started: number) => void,
   ) {}
 
   /** Runs one load; a failure is logged with its key at `failureLevel` (refreshes summarize theirs). */
   run<V>(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug' = 'warn'): Promise<LoadOutcome<V>> {
     return new Promise<LoadOutcome<V>>((resolve) => {
-      const call = new LoadCall(key, timeoutMs, failureLevel, resolve as (outcome: LoadOutcome<unknown>) => void, this.expire);
+      const now = performance.now();
+      const call = new LoadCall(key, timeoutMs, failureLevel, now, resolve as (outcome: LoadOutcome<unknown>) => void, this.expire);
       if (timeoutMs > 0) {
         let list = this.timeouts.get(timeoutMs);
-        if (list === undefined) this.timeouts.set(timeoutMs, (list = new TimeoutList(timeoutMs)));
-        list.add(call);
+        if (list === undefined) this.timeouts.set(timeoutMs, (list = new TimeoutList(timeoutMs, this.dropTimeoutList)));
+        list.add(call, now);
         call.timeouts = list;
       }
 
@@ -80,15 +82,12 @@ export class LoadRunner<K> {
   private settle(call: LoadCall<K>, outcome: LoadOutcome<unknown>): void {
     if (call.settled) return; // a late result is dropped
     call.settled = true;
-    const list = call.timeouts;
-    if (list !== null) {
-      list.remove(call);
-      if (list.isEmpty) this.timeouts.delete(list.ms);
-    }
-    const durationMs = performance.now() - call.started;
+    call.timeouts?.remove(call);
     if (!outcome.ok) this.logger[call.failureLevel](messages.loadFailed(this.keyText(call.key), outcome.error));
-    else if (this.logger.isDebugEnabled?.() !== false) this.logger.debug(messages.loadDebug(this.keyText(call.key), durationMs));
-    this.onSettled(call.key, outcome, durationMs);
+    else if (this.logger.isDebugEnabled?.() !== false) {
+      this.logger.debug(messages.loadDebug(this.keyText(call.key), performance.now() - call.started));
+    }
+    this.onSettled(call.key, outcome, call.started);
     call.resolve(outcome);
   }
 
@@ -97,6 +96,11 @@ export class LoadRunner<K> {
     this.settle(call, outcome);
     call.fireSignal(reason);
   }
+
+  /** A timeout list that ran empty: dropped, so per-call timeouts of many durations don't pile up. */
+  private readonly dropTimeoutList = (list: TimeoutList): void => {
+    if (this.timeouts.get(list.ms) === list) this.timeouts.delete(list.ms);
+  };
 
   private readonly expire = (call: LoadCall<K>): void => {
     const text = messages.loadTimedOut(call.timeoutMs);
@@ -144,13 +148,14 @@ class LoadCall<K> implements TimeoutEntry {
   promise: Promise<void> | null = null;
   prevPending: LoadCall<K> | null = null;
   nextPending: LoadCall<K> | null = null;
-  readonly started = performance.now();
   readonly context = new LoadCallContext();
 
   constructor(
     readonly key: K,
     readonly timeoutMs: number,
     readonly failureLevel: 'warn' | 'debug',
+    /** When it started, by `performance.now()`. */
+    readonly started: number,
     readonly resolve: (outcome: LoadOutcome<unknown>) => void,
     private readonly onExpire: (call: LoadCall<K>) => void,
   ) {}

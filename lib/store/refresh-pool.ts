@@ -35,8 +35,7 @@ export async function runPool<T>(
   let running = concurrency;
   let checkedAt = performance.now();
   let utilization = performance.eventLoopUtilization();
-  const checkBusy = () => {
-    const now = performance.now();
+  const checkBusy = (now: number) => {
     if (now - checkedAt < CHECK_MS) return;
     const busy = performance.eventLoopUtilization(utilization).utilization > BUSY_UTILIZATION;
     running = busy ? Math.max(1, Math.ceil(concurrency / BUSY_SHARE)) : concurrency;
@@ -44,10 +43,12 @@ export async function runPool<T>(
     checkedAt = now;
   };
   const worker = async (index: number) => {
+    let now = performance.now();
     while (next < items.length && !stopped()) {
-      checkBusy();
+      checkBusy(now);
       if (index >= running) {
         await delay(CHECK_MS);
+        now = performance.now();
         continue;
       }
       await task(items[next++]!);
@@ -55,7 +56,8 @@ export async function runPool<T>(
         turnWatched = true;
         setImmediate(turned);
       }
-      if (performance.now() - turnStart > SLICE_MS) await nextMacrotask();
+      now = performance.now();
+      if (now - turnStart > SLICE_MS) await nextMacrotask();
     }
   };
   const workers: Promise<void>[] = [];

@@ -12,25 +12,31 @@ export interface TimeoutEntry {
 /**
  * Timeouts of one duration without a Node timer per entry: entries of one duration expire in the
  * order they were added, so a doubly linked list and one timer for its oldest entry serve them all.
- * A refresh of many keys adds and removes one entry per load.
+ * A refresh of many keys adds and removes one entry per load. When the list empties, its timer is
+ * unref'd rather than cleared (loads that settle quickly would otherwise set and clear a Node timer
+ * each): an empty list never keeps the process alive. When the timer fires on an empty list, `idle`
+ * is told, so the owner can drop the list.
  */
 export class TimeoutList {
   private head: TimeoutEntry | null = null;
   private tail: TimeoutEntry | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly ms: number) {}
+  constructor(
+    readonly ms: number,
+    private readonly idle: (list: TimeoutList) => void,
+  ) {}
 
-  get isEmpty(): boolean {
-    return this.head === null;
-  }
-
-  add(entry: TimeoutEntry): void {
-    entry.deadline = performance.now() + this.ms;
+  /** Adds `entry`, due `ms` after `now`. */
+  add(entry: TimeoutEntry, now: number): void {
+    entry.deadline = now + this.ms;
     entry.prevEntry = this.tail;
     entry.nextEntry = null;
     if (this.tail) this.tail.nextEntry = entry;
-    else this.head = entry;
+    else {
+      this.head = entry;
+      this.timer?.ref(); // it waits for an entry again
+    }
     this.tail = entry;
     this.timer ??= setTimeout(this.fire, this.ms);
   }
@@ -42,10 +48,7 @@ export class TimeoutList {
     if (entry.nextEntry) entry.nextEntry.prevEntry = entry.prevEntry;
     else this.tail = entry.prevEntry;
     entry.prevEntry = entry.nextEntry = null;
-    if (this.head === null && this.timer) {
-      clearTimeout(this.timer); // an empty list holds no timer, so it never keeps the process alive
-      this.timer = null;
-    }
+    if (this.head === null) this.timer?.unref();
   }
 
   private readonly fire = (): void => {
@@ -59,6 +62,8 @@ export class TimeoutList {
     }
     // An entry added meanwhile (by an observer that started a load) may have set a timer of its own.
     if (this.timer) clearTimeout(this.timer);
-    this.timer = this.head === null ? null : setTimeout(this.fire, this.head.deadline - now);
+    this.timer = null;
+    if (this.head === null) this.idle(this);
+    else this.timer = setTimeout(this.fire, this.head.deadline - now);
   };
 }
