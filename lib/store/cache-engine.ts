@@ -300,14 +300,16 @@ export class CacheEngine<K, V> {
     }
     this.counters.loads++;
     const flight: Flight<V> = { save: false, promise: undefined as never };
-    flight.promise = this.runner.run<V>(key, timeoutMs, failureLevel).then((outcome) => {
-      this.endFlight(key);
-      if (!outcome.ok) this.counters.loadErrors++;
-      else if (flight.save && this.storeLoaded(key, outcome) && this.observers.length > 0) {
-        this.notify('loadStored', key, outcome.value, outcome.extra);
-      }
-      return outcome;
-    });
+    flight.promise = new Promise((resolve) =>
+      this.runner.start<V>(key, timeoutMs, failureLevel, (outcome) => {
+        this.endFlight(key);
+        if (!outcome.ok) this.counters.loadErrors++;
+        else if (flight.save && this.storeLoaded(key, outcome) && this.observers.length > 0) {
+          this.notify('loadStored', key, outcome.value, outcome.extra);
+        }
+        resolve(outcome);
+      }),
+    );
     this.flights.set(key, flight);
     return flight;
   }

@@ -34,41 +34,47 @@ export class LoadRunner<K> {
     private readonly onSettled: (key: K, outcome: LoadOutcome<unknown>, started: number) => void,
   ) {}
 
-  /** Runs one load; a failure is logged with its key at `failureLevel` (refreshes summarize theirs). */
-  run<V>(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug' = 'warn'): Promise<LoadOutcome<V>> {
-    return new Promise<LoadOutcome<V>>((resolve) => {
-      const now = performance.now();
-      const call = new LoadCall(key, timeoutMs, failureLevel, now, resolve as (outcome: LoadOutcome<unknown>) => void, this.expire);
-      if (timeoutMs > 0) {
-        let list = this.timeouts.get(timeoutMs);
-        if (list === undefined) this.timeouts.set(timeoutMs, (list = new TimeoutList(timeoutMs, this.dropTimeoutList)));
-        list.add(call, now);
-        call.timeouts = list;
-      }
+  /**
+   * Starts one load; `done` gets its outcome exactly once, never synchronously. A failure is logged
+   * with its key at `failureLevel` (refreshes summarize theirs).
+   */
+  start<V>(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug', done: (outcome: LoadOutcome<V>) => void): void {
+    const now = performance.now();
+    const call = new LoadCall(key, timeoutMs, failureLevel, now, done as (outcome: LoadOutcome<unknown>) => void, this.expire);
+    if (timeoutMs > 0) {
+      let list = this.timeouts.get(timeoutMs);
+      if (list === undefined) this.timeouts.set(timeoutMs, (list = new TimeoutList(timeoutMs, this.dropTimeoutList)));
+      list.add(call, now);
+      call.timeouts = list;
+    }
 
-      let returned: unknown;
-      try {
-        returned = this.load(key, call.context);
-      } catch (error) {
+    let returned: unknown;
+    try {
+      returned = this.load(key, call.context);
+    } catch (error) {
+      this.settleSoon(call, { ok: false, error: describeError(error) });
+      return;
+    }
+    if (!isThenable(returned)) {
+      this.settleSoon(call, interpret<V>(returned));
+      return;
+    }
+    this.addPending(call);
+    call.promise = Promise.resolve(returned).then(
+      (result) => {
+        this.removePending(call);
+        this.settle(call, interpret<V>(result));
+      },
+      (error: unknown) => {
+        this.removePending(call);
         this.settle(call, { ok: false, error: describeError(error) });
-        return;
-      }
-      if (!isThenable(returned)) {
-        this.settle(call, interpret<V>(returned));
-        return;
-      }
-      this.addPending(call);
-      call.promise = Promise.resolve(returned).then(
-        (result) => {
-          this.removePending(call);
-          this.settle(call, interpret<V>(result));
-        },
-        (error: unknown) => {
-          this.removePending(call);
-          this.settle(call, { ok: false, error: describeError(error) });
-        },
-      );
-    });
+      },
+    );
+  }
+
+  /** A load that returned at once settles in a microtask, so `done` never runs inside `start`. */
+  private settleSoon(call: LoadCall<K>, outcome: LoadOutcome<unknown>): void {
+    queueMicrotask(() => this.settle(call, outcome));
   }
 
   /** Aborts every load in flight; their callers get an error at once. */
@@ -88,7 +94,7 @@ export class LoadRunner<K> {
       this.logger.debug(messages.loadDebug(this.keyText(call.key), performance.now() - call.started));
     }
     this.onSettled(call.key, outcome, call.started);
-    call.resolve(outcome);
+    call.done(outcome);
   }
 
   /** Settles `call` with `outcome`, then fires its signal with `reason`. */
@@ -156,7 +162,7 @@ class LoadCall<K> implements TimeoutEntry {
     readonly failureLevel: 'warn' | 'debug',
     /** When it started, by `performance.now()`. */
     readonly started: number,
-    readonly resolve: (outcome: LoadOutcome<unknown>) => void,
+    readonly done: (outcome: LoadOutcome<unknown>) => void,
     private readonly onExpire: (call: LoadCall<K>) => void,
   ) {}
 
