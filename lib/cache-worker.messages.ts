@@ -100,8 +100,8 @@ function describeValue(value: unknown): string {
 // Dump format (reasons a dump can't be used)
 export const dumpTooShort = (size: number) => `the file is too short for a dump (${size} bytes)`;
 export const dumpBadMagic = () => `it is not a cache worker dump (bad magic)`;
-export const dumpBadVersion = (found: number, supported: number) =>
-  `format version ${found} is not supported (this version reads ${supported})`;
+export const dumpBadVersion = (found: number, oldest: number, newest: number) =>
+  `format version ${found} is not supported (this version reads ${oldest} to ${newest})`;
 export const dumpHeaderChecksum = () => `the header checksum does not match`;
 export const dumpOtherBucket = (found: string) => `it is the dump of bucket "${found}"`;
 export const dumpTruncated = (expected: number, found: number) =>

@@ -1,0 +1,137 @@
+import { crc32 } from 'node:zlib';
+import { decodeDump, encodeDump, headerLength } from '../../lib/store/dump-codec.js';
+
+const BUCKET = 'codec';
+const tag = (value: unknown) => Object.prototype.toString.call(value);
+
+/** How each chunk of a dump is stored: 'json' or 'v8', by its first byte. */
+function chunkFormats(data: Buffer): string[] {
+  const formats: string[] = [];
+  for (let offset = headerLength(BUCKET); offset < data.length; offset += 4 + data.readUInt32LE(offset)) {
+    formats.push(data[offset + 4] === 0x5b ? 'json' : data[offset + 4] === 0xff ? 'v8' : 'unknown');
+  }
+  return formats;
+}
+
+/**
+ * Checks that `actual` is the same data as `expected`: same primitives (by Object.is, so -0 and NaN
+ * count), same kinds of objects, same own keys in the same order, same array holes. Values read back
+ * may come from another realm than the test's, so kinds are compared by their tags.
+ */
+function expectSameData(actual: unknown, expected: unknown, path = 'value'): void {
+  if (typeof expected !== 'object' || expected === null) {
+    if (!Object.is(actual, expected)) throw new Error(`${path}: ${String(actual)} is not ${String(expected)}`);
+    return;
+  }
+  expect([path, tag(actual)]).toEqual([path, tag(expected)]);
+  const source = actual as Record<string, unknown>;
+  if (tag(expected) === '[object Date]') expect((actual as Date).getTime()).toBe((expected as Date).getTime());
+  if (tag(expected) === '[object Map]' || tag(expected) === '[object Set]') {
+    expectSameData([...(actual as Iterable<unknown>)], [...(expected as Iterable<unknown>)], `${path} entries`);
+  }
+  expect([path, Object.keys(source)]).toEqual([path, Object.keys(expected)]);
+  for (const key of Object.keys(expected)) expectSameData(source[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
+}
+
+async function roundTrip(entries: [unknown, unknown][]): Promise<{ flat: unknown[]; formats: string[] }> {
+  const { data } = await encodeDump(BUCKET, entries);
+  return { flat: decodeDump(data, BUCKET).flat, formats: chunkFormats(data) };
+}
+
+const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+const named = Object.assign([1, 2], { extra: 'kept' });
+const cyclic: Record<string, unknown> = { name: 'loop' };
+cyclic.self = cyclic;
+let deep: unknown = 'bottom';
+for (let i = 0; i < 100; i++) deep = { deeper: deep };
+
+describe('dump chunks: JSON text for plain data, v8 for the rest', () => {
+  it.each<[string, unknown]>([
+    ['strings, with a NUL, a lone surrogate and an emoji', ['plain', '\u0000nul', '\ud800', '😀', '']],
+    ['numbers that JSON keeps exactly', [0, -5, 0.1, 1e21, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE]],
+    ['booleans and null', [true, false, null]],
+    ['nested plain objects and arrays', { id: 1, name: 'item', tags: ['a', 'b'], nested: { list: [[1], [], {}] } }],
+    ['integer-like keys, in the order objects give them', { b: 1, 2: 0, a: 3, 1: 9 }],
+    ['an own __proto__ key, which stays data', JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}')],
+  ])('%s: written as JSON and read back the same', async (_name, value) => {
+    const { flat, formats } = await roundTrip([['k', value]]);
+    expect(formats).toEqual(['json']);
+    expectSameData(flat[1], value);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each<[string, unknown]>([
+    ['-0', -0],
+    ['NaN', NaN],
+    ['Infinity', -Infinity],
+    ['undefined', undefined],
+    ['a property holding undefined', { present: 1, missing: undefined }],
+    ['an array with a hole', sparse],
+    ['an array with a named property', named],
+    ['a Date', new Date(86_400_000)],
+    ['a Map', new Map([['a', { b: 1 }]])],
+    ['a Set', new Set([1, 'two'])],
+    ['a BigInt', 12345678901234567890n],
+    ['nesting deeper than the JSON check goes', deep],
+  ])('%s: JSON would change it, so it is written with v8 and read back the same', async (_name, value) => {
+    const { flat, formats } = await roundTrip([['k', value]]);
+    expect(formats).toEqual(['v8']);
+    expectSameData(flat[1], value);
+  });
+
+  it('objects JSON cannot write at all go to v8: a cycle, a class instance, an object without prototype', async () => {
+    class Account {
+      constructor(readonly id: string) {}
+    }
+    const bare = Object.assign(Object.create(null) as object, { id: 'bare' });
+    for (const value of [cyclic, new Account('a-1'), bare]) {
+      const { flat, formats } = await roundTrip([['k', value]]);
+      expect(formats).toEqual(['v8']);
+      expect(Object.keys(flat[1] as object)).toEqual(Object.keys(value));
+    }
+    const { flat } = await roundTrip([['k', cyclic]]);
+    const back = flat[1] as Record<string, unknown>;
+    expect(back.self).toBe(back);
+  });
+
+  it('getters are read at write time: one that turns into a BigInt goes to v8, one that throws is left out', async () => {
+    let reads = 0;
+    const flaky = Object.defineProperty({}, 'value', {
+      enumerable: true,
+      get: () => (++reads === 1 ? 'plain' : 10n), // JSON-safe when checked, a BigInt when written
+    });
+    const throwing = Object.defineProperty({}, 'value', { enumerable: true, get: () => { throw new Error('no'); } });
+    const { data, entries, leftOut } = await encodeDump(BUCKET, [['flaky', flaky], ['throwing', throwing], ['fine', { ok: 1 }]]);
+    expect(chunkFormats(data)).toEqual(['v8']);
+    expect([entries, leftOut]).toEqual([2, 1]);
+    const flat = decodeDump(data, BUCKET).flat;
+    expect(flat.filter((_, i) => i % 2 === 0)).toEqual(['flaky', 'fine']);
+    expect((flat[1] as { value: unknown }).value).toBe(10n);
+  });
+
+  it('a large bucket mixes chunk kinds in order: only the chunk holding a Date is v8', async () => {
+    const entries: [unknown, unknown][] = Array.from({ length: 5000 }, (_, i) => [`key-${i}`, { i, tags: ['x'] }]);
+    entries[3000]![1] = { i: 3000, when: new Date(3000) };
+    const { flat, formats } = await roundTrip(entries);
+    expect(formats).toEqual(['json', 'v8', 'json']);
+    expect(flat).toHaveLength(10_000);
+    expect(flat.filter((_, i) => i % 2 === 0)).toEqual(entries.map(([key]) => key));
+    expectSameData(flat[6001], entries[3000]![1]);
+    expect(JSON.stringify(flat.filter((_, i) => i % 2 === 1 && i !== 6001))).toBe(
+      JSON.stringify(entries.filter((_, i) => i !== 3000).map(([, value]) => value)),
+    );
+  });
+
+  it('reads a version 1 dump (v8 chunks only)', async () => {
+    const { data } = await encodeDump(BUCKET, [['when', new Date(5)], ['list', new Set([1])]]);
+    expect(chunkFormats(data)).toEqual(['v8']);
+    const v1 = Buffer.from(data);
+    v1.writeUInt16LE(1, 8);
+    const headerEnd = headerLength(BUCKET) - 4;
+    v1.writeUInt32LE(crc32(v1.subarray(0, headerEnd)), headerEnd);
+    const flat = decodeDump(v1, BUCKET).flat;
+    expect(flat[0]).toBe('when');
+    expect((flat[1] as Date).getTime()).toBe(5);
+    expect(tag(flat[3])).toBe('[object Set]');
+  });
+});
