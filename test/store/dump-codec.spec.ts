@@ -38,7 +38,7 @@ async function roundTrip(entries: [unknown, unknown][]): Promise<{ flat: unknown
   return { flat: decodeDump(data, BUCKET).flat, formats: chunkFormats(data) };
 }
 
-const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+const sparse = [1, , 3];
 const named = Object.assign([1, 2], { extra: 'kept' });
 const cyclic: Record<string, unknown> = { name: 'loop' };
 cyclic.self = cyclic;
