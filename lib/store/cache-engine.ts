@@ -21,7 +21,8 @@ import { runPool } from './refresh-pool.js';
 import { entriesOf } from './entries-of.js';
 import { quarantineDumpFile, readDumpFile, removeStaleTempFiles } from './dump-file.js';
 import { DumpScheduler } from './dump-scheduler.js';
-import { encodeDump, type DecodedDump, type EncodedDump } from './dump-codec.js';
+import { encodeDump, type EncodedDump } from './dump-codec.js';
+import type { DecodedDump } from './dump-decoder.js';
 
 /** The user's callbacks, bound to their store. */
 export interface StoreCallbacks<K, V> {

@@ -1,9 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import * as messages from '../cache-worker.messages.js';
-import { decodeKey, encodeKey } from './key-codec.js';
+import { encodeKey } from './key-codec.js';
 import { isJsonData } from './json-data.js';
 
 /**
@@ -21,25 +20,22 @@ import { isJsonData } from './json-data.js';
  * bucket name (UTF-8) · u32 CRC-32 of everything before it.
  */
 export const DUMP_FORMAT_VERSION = 2;
-const OLDEST_READABLE_VERSION = 1;
-const JSON_CHUNK_START = 0x5b; // '['
+export const OLDEST_READABLE_VERSION = 1;
+/** The first byte of a JSON chunk: '['. */
+export const JSON_CHUNK_START = 0x5b;
 
 /** Entries serialized per chunk: small enough that one chunk never blocks the loop for long. */
 const CHUNK_ENTRIES = 2048;
-const MAGIC = Buffer.from('NCWDUMP\0', 'latin1');
-const FIXED_HEADER = 36;
+export const MAGIC = Buffer.from('NCWDUMP\0', 'latin1');
+export const FIXED_HEADER = 36;
+/** The longest header: a bucket name's length is a u16. */
+export const MAX_HEADER = FIXED_HEADER + 0xffff + 4;
 
 export interface DumpHeaderFields {
   bucket: string;
   entries: number;
   payloadCrc: number;
   payloadLength: number;
-  createdAt: number;
-}
-
-export interface DecodedDump {
-  /** Keys and values, alternating. */
-  flat: unknown[];
   createdAt: number;
 }
 
@@ -162,59 +158,4 @@ export async function encodeDump(bucket: string, entries: Iterable<[unknown, unk
   const header = encodeHeader({ bucket, entries: result.entries, payloadCrc: crc, payloadLength: length, createdAt: Date.now() });
   result.data = Buffer.concat([header, ...parts]);
   return result;
-}
-
-/** Reads a whole dump, checking every field; throws `CacheWorkerDumpError` with the reason. */
-export function decodeDump(data: Buffer, bucket: string): DecodedDump {
-  const fail = (reason: string): never => {
-    throw new CacheWorkerDumpError(reason);
-  };
-  if (data.length < FIXED_HEADER + 4) fail(messages.dumpTooShort(data.length));
-  if (!data.subarray(0, MAGIC.length).equals(MAGIC)) fail(messages.dumpBadMagic());
-  const version = data.readUInt16LE(8);
-  if (version < OLDEST_READABLE_VERSION || version > DUMP_FORMAT_VERSION) {
-    fail(messages.dumpBadVersion(version, OLDEST_READABLE_VERSION, DUMP_FORMAT_VERSION));
-  }
-  const nameLength = data.readUInt16LE(10);
-  const headerEnd = FIXED_HEADER + nameLength;
-  if (data.length < headerEnd + 4) fail(messages.dumpTooShort(data.length));
-  if (crc32(data.subarray(0, headerEnd)) !== data.readUInt32LE(headerEnd)) fail(messages.dumpHeaderChecksum());
-  const found = data.toString('utf8', FIXED_HEADER, headerEnd);
-  if (found !== bucket) fail(messages.dumpOtherBucket(found));
-  const entries = data.readUInt32LE(12);
-  const payloadLength = Number(data.readBigUInt64LE(28));
-  const payloadStart = headerEnd + 4;
-  if (data.length !== payloadStart + payloadLength) fail(messages.dumpTruncated(payloadStart + payloadLength, data.length));
-  const payload = data.subarray(payloadStart);
-  if (crc32(payload) !== data.readUInt32LE(16)) fail(messages.dumpPayloadChecksum());
-
-  const chunks: unknown[][] = [];
-  let offset = 0;
-  while (offset < payload.length) {
-    const chunk = readChunk(payload, offset);
-    if (chunk === null) return fail(messages.dumpBadChunk(payloadStart + offset));
-    chunks.push(chunk.items);
-    offset = chunk.next;
-  }
-  // One concat of every chunk: copying item by item was a tenth of the read of a large dump.
-  const flat = chunks.length === 1 ? chunks[0]! : ([] as unknown[]).concat(...chunks);
-  if (flat.length !== entries * 2) fail(messages.dumpCountMismatch(entries, flat.length / 2));
-  for (let i = 0; i < flat.length; i += 2) flat[i] = decodeKey(flat[i]);
-  return { flat, createdAt: data.readDoubleLE(20) };
-}
-
-function readChunk(payload: Buffer, offset: number): { items: unknown[]; next: number } | null {
-  if (offset + 4 > payload.length) return null;
-  const length = payload.readUInt32LE(offset);
-  const end = offset + 4 + length;
-  if (end > payload.length) return null;
-  try {
-    const start = offset + 4;
-    const items: unknown =
-      payload[start] === JSON_CHUNK_START ? JSON.parse(payload.toString('utf8', start, end)) : deserialize(payload.subarray(start, end));
-    if (!Array.isArray(items) || items.length % 2 !== 0) return null;
-    return { items, next: end };
-  } catch {
-    return null;
-  }
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import * as messages from '../cache-worker.messages.js';
-import { decodeDump, encodeChunks, encodeHeader, headerLength, type DecodedDump } from './dump-codec.js';
+import { encodeChunks, encodeHeader, headerLength, MAX_HEADER } from './dump-codec.js';
+import { decodeHeader, PayloadDecoder, type DecodedDump } from './dump-decoder.js';
 const TEMP_MARK = '.tmp-';
 const FILE_MODE = 0o600;
 
@@ -60,31 +61,40 @@ export async function writeDumpFile(
   }
 }
 
+/** Bytes read at a time: a few reads for a large dump, and little memory held. */
+const READ_WINDOW = 8 * 1024 * 1024;
+
 /** Reads and checks a dump; a missing file rejects with ENOENT, anything unusable with `CacheWorkerDumpError`. */
 export async function readDumpFile(file: string, bucket: string): Promise<DecodedDump> {
-  return decodeDump(await readWholeFile(file), bucket);
-}
-
-/**
- * The file's bytes, read with as few reads as the system allows. `readFile` reads in pieces of
- * 512 KiB, each a trip through the thread pool: for a dump of 70 MB that took 3× as long. A dump is
- * replaced by rename, never written in place, so the size read first is the size of the file.
- */
-async function readWholeFile(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new CacheWorkerDumpError(messages.dumpNotAFile());
-    const data = Buffer.allocUnsafe(info.size);
-    let length = 0;
-    while (length < data.length) {
-      const { bytesRead } = await handle.read(data, length, data.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
+    const size = info.size;
+    const head = Buffer.allocUnsafe(Math.min(size, MAX_HEADER));
+    await readFully(handle, head, 0);
+    const header = decodeHeader(head, size, bucket);
+    const payload = new PayloadDecoder(header);
+    // One window, reused: the decoder keeps nothing of a piece.
+    const window = Buffer.allocUnsafe(Math.min(READ_WINDOW, header.payloadLength));
+    for (let position = header.payloadStart; position < size; ) {
+      const { bytesRead } = await handle.read(window, 0, Math.min(window.length, size - position), position);
+      if (bytesRead === 0) break; // shorter than it was: the decoder reports it
+      payload.push(window.subarray(0, bytesRead));
+      position += bytesRead;
     }
-    return data.subarray(0, length);
+    return payload.finish();
   } finally {
     await handle.close();
+  }
+}
+
+/** Fills `buffer` from `position`, or as much of it as the file has. */
+async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
+  for (let filled = 0; filled < buffer.length; ) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) return;
+    filled += bytesRead;
   }
 }
 

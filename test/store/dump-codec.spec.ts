@@ -1,5 +1,7 @@
 import { crc32 } from 'node:zlib';
-import { decodeDump, encodeDump, headerLength } from '../../lib/store/dump-codec.js';
+import { encodeDump, headerLength } from '../../lib/store/dump-codec.js';
+import fc from 'fast-check';
+import { decodeDump, decodeHeader, PayloadDecoder } from '../../lib/store/dump-decoder.js';
 
 const BUCKET = 'codec';
 const tag = (value: unknown) => Object.prototype.toString.call(value);
@@ -133,5 +135,30 @@ describe('dump chunks: JSON text for plain data, v8 for the rest', () => {
     expect(flat[0]).toBe('when');
     expect((flat[1] as Date).getTime()).toBe(5);
     expect(tag(flat[3])).toBe('[object Set]');
+  });
+
+  it('decodes the same entries from pieces of any size, through one reused buffer (typed arrays keep their own bytes)', async () => {
+    const values = [(i: number) => ({ i }), (i: number) => new Date(i), (i: number) => new Uint8Array([i % 256, 1, 2])];
+    const entries: [unknown, unknown][] = Array.from({ length: 3000 }, (_, i) => [`key-${i}`, values[i % 3]!(i)]);
+    const { data } = await encodeDump(BUCKET, entries);
+    const whole = decodeDump(data, BUCKET).flat;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 20 }), (sizes) => {
+        const header = decodeHeader(data, data.length, BUCKET);
+        const decoder = new PayloadDecoder(header);
+        const reused = Buffer.alloc(70_000);
+        for (let at = header.payloadStart, turn = 0; at < data.length; turn++) {
+          const size = Math.min(sizes[turn % sizes.length]!, data.length - at);
+          data.copy(reused, 0, at, at + size);
+          decoder.push(reused.subarray(0, size));
+          reused.fill(0xee); // what a reader's next read would do to the buffer
+          at += size;
+        }
+        const flat = decoder.finish().flat;
+        expect(flat.length).toBe(whole.length);
+        expect(JSON.stringify(flat)).toBe(JSON.stringify(whole));
+      }),
+      { numRuns: 30 },
+    );
   });
 });

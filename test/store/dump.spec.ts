@@ -85,6 +85,24 @@ describe('dumps', () => {
     await engine.close();
   });
 
+  it('a dump larger than the reader’s buffer restarts intact, byte arrays and all', async () => {
+    const file = join(dir, 'large.dump');
+    const first = await startEngine<string, unknown>({ load: noLoad }, { file });
+    const bytesOf = (i: number) => new Uint8Array(2000).fill(i % 251);
+    for (let i = 0; i < 6000; i++) first.engine.set(`bytes-${i}`, i % 2 ? bytesOf(i) : { i, text: 'x'.repeat(2000) });
+    await first.engine.close();
+    expect((await stat(file)).size).toBeGreaterThan(8 * 1024 * 1024); // more than one read of the reader's 8 MiB
+
+    const { engine } = await startEngine<string, unknown>({ load: noLoad }, { file });
+    expect(engine.size).toBe(6000);
+    for (let i = 0; i < 6000; i++) {
+      const value = engine.peek(`bytes-${i}`);
+      if (i % 2) expect([i, tag(value), (value as Uint8Array).every((byte) => byte === i % 251)]).toEqual([i, '[object Uint8Array]', true]);
+      else expect(value).toEqual({ i, text: 'x'.repeat(2000) });
+    }
+    await engine.close();
+  });
+
   it('revive turns values read from a dump back into the store’s classes', async () => {
     class Widget {
       constructor(readonly id: string, readonly name: string) {}
