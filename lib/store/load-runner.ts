@@ -72,9 +72,13 @@ export class LoadRunner<K> {
     );
   }
 
-  /** A load that returned at once settles in a microtask, so `done` never runs inside `start`. */
+  /**
+   * A load that returned at once settles in a microtask, so `done` never runs inside `start` — through
+   * a promise reaction, like a load that returned a promise, rather than `queueMicrotask`, whose
+   * throw would be an uncaught exception.
+   */
   private settleSoon(call: LoadCall<K>, outcome: LoadOutcome<unknown>): void {
-    queueMicrotask(() => this.settle(call, outcome));
+    void Promise.resolve(outcome).then((settled) => this.settle(call, settled));
   }
 
   /** Aborts every load in flight; their callers get an error at once. */
