@@ -82,7 +82,7 @@ export class PayloadDecoder {
       const needed = this.bodyLength ?? 4;
       if (this.gathering === null) {
         if (piece.length - at >= needed) {
-          this.take(piece.subarray(at, at + needed));
+          this.take(piece.subarray(at, at + needed), false);
           at += needed;
           continue;
         }
@@ -95,7 +95,7 @@ export class PayloadDecoder {
       if (this.gathered === needed) {
         const whole = this.gathering;
         this.gathering = null;
-        this.take(whole);
+        this.take(whole, true);
       }
     }
   }
@@ -115,14 +115,14 @@ export class PayloadDecoder {
     return { flat, createdAt: header.createdAt };
   }
 
-  /** Takes a whole length prefix or a whole body. */
-  private take(bytes: Buffer): void {
+  /** Takes a whole length prefix or a whole body; `owned`: the bytes are the decoder's, not a piece's. */
+  private take(bytes: Buffer, owned: boolean): void {
     if (this.bodyLength === null) {
       this.bodyLength = bytes.readUInt32LE(0);
       if (this.frameStart + 4 + this.bodyLength > this.header.payloadLength) this.failedAt = this.frameStart;
       return;
     }
-    const items = decodeChunk(bytes);
+    const items = decodeChunk(bytes, owned);
     if (items === null) this.failedAt = this.frameStart;
     else this.chunks.push(items);
     this.frameStart += 4 + this.bodyLength;
@@ -130,12 +130,12 @@ export class PayloadDecoder {
   }
 }
 
-function decodeChunk(body: Buffer): unknown[] | null {
+function decodeChunk(body: Buffer, owned: boolean): unknown[] | null {
   try {
     // v8.deserialize makes typed arrays that view the bytes it was given: give it bytes of their own,
-    // not a piece of a buffer the reader reuses.
+    // never a piece of a buffer the reader reuses.
     const items: unknown =
-      body[0] === JSON_CHUNK_START ? JSON.parse(body.toString('utf8')) : deserialize(Buffer.from(body));
+      body[0] === JSON_CHUNK_START ? JSON.parse(body.toString('utf8')) : deserialize(owned ? body : Buffer.from(body));
     return Array.isArray(items) && items.length % 2 === 0 ? items : null;
   } catch {
     return null;
