@@ -103,7 +103,9 @@ export class PayloadDecoder {
   /** The entries, once every byte was pushed; throws `CacheWorkerDumpError` with the reason. */
   finish(): DecodedDump {
     const { header } = this;
-    if (this.received !== header.payloadLength) fail(messages.dumpTruncated(header.payloadStart + header.payloadLength, header.payloadStart + this.received));
+    if (this.received !== header.payloadLength) {
+      fail(messages.dumpTruncated(header.payloadStart + header.payloadLength, header.payloadStart + this.received));
+    }
     if (this.crc >>> 0 !== header.payloadCrc) fail(messages.dumpPayloadChecksum());
     if (this.failedAt !== null || this.bodyLength !== null || this.gathering !== null) {
       fail(messages.dumpBadChunk(header.payloadStart + (this.failedAt ?? this.frameStart)));

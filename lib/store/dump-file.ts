@@ -71,13 +71,14 @@ export async function readDumpFile(file: string, bucket: string): Promise<Decode
     const info = await handle.stat();
     if (!info.isFile()) throw new CacheWorkerDumpError(messages.dumpNotAFile());
     const size = info.size;
-    const head = Buffer.allocUnsafe(Math.min(size, MAX_HEADER));
-    await readFully(handle, head, 0);
+    const head = await readFully(handle, Buffer.allocUnsafe(Math.min(size, MAX_HEADER)));
     const header = decodeHeader(head, size, bucket);
     const payload = new PayloadDecoder(header);
+    // The head may hold the start of the payload (all of a small dump): decode it rather than read it again.
+    if (head.length > header.payloadStart) payload.push(head.subarray(header.payloadStart));
     // One window, reused: the decoder keeps nothing of a piece.
-    const window = Buffer.allocUnsafe(Math.min(READ_WINDOW, header.payloadLength));
-    for (let position = header.payloadStart; position < size; ) {
+    const window = Buffer.allocUnsafe(Math.min(READ_WINDOW, size - head.length));
+    for (let position = head.length; position < size; ) {
       const { bytesRead } = await handle.read(window, 0, Math.min(window.length, size - position), position);
       if (bytesRead === 0) break; // shorter than it was: the decoder reports it
       payload.push(window.subarray(0, bytesRead));
@@ -89,13 +90,15 @@ export async function readDumpFile(file: string, bucket: string): Promise<Decode
   }
 }
 
-/** Fills `buffer` from `position`, or as much of it as the file has. */
-async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
-  for (let filled = 0; filled < buffer.length; ) {
-    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
-    if (bytesRead === 0) return;
+/** Fills `buffer` from the start of the file; returns the part filled (less if the file is shorter). */
+async function readFully(handle: FileHandle, buffer: Buffer): Promise<Buffer> {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    if (bytesRead === 0) break;
     filled += bytesRead;
   }
+  return buffer.subarray(0, filled);
 }
 
 /** Moves an unusable dump aside as `<file>.corrupt-<timestamp>`; returns the new path, or null if it could not. */
