@@ -57,7 +57,9 @@ export async function runRounds(tasks, { rounds, timeMs }) {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) bench.add(name, tasks[name]);
     await bench.run();
-    for (const task of bench.tasks) perRound[task.name].push(task.result.throughput.mean * BATCH);
+    // Operations over the time they took (tinybench's throughput is the mean of per-sample rates, which
+    // counts a sample slowed by a garbage collection as one low rate among thousands, not as time spent).
+    for (const task of bench.tasks) perRound[task.name].push((BATCH * 1000) / task.result.latency.mean);
   }
   return perRound;
 }
