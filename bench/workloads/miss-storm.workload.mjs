@@ -10,7 +10,8 @@ const WARMUP_ROUNDS = 2;
  * Workload 3: `reads` concurrent `fetch` calls over `keys` cold keys whose `load` takes `loadMs`.
  * Single flight must make exactly one load per key, and every read must settle within twice one
  * load's latency plus what the same storm of reads costs on a warm bucket (the hit-path cost).
- * Two rounds run first and are not counted, as tinybench warms up the micro-benchmarks.
+ * Two rounds run first and are not counted, as tinybench warms up the micro-benchmarks. A second
+ * row, without a target, sets the cold storm beside the same storm through a hand-rolled single flight.
  */
 export default {
   id: 3,
@@ -37,10 +38,42 @@ export default {
       return ms;
     };
 
+    // The textbook single flight, as a reference without a target: a Map of the load promises in
+    // flight, every reader of a key given the same one. Its own storm function keeps each read call
+    // site monomorphic.
+    const plainValues = new Map();
+    const plainFlights = new Map();
+    const plainRead = (key) => {
+      const value = plainValues.get(key);
+      if (value !== undefined) return Promise.resolve({ ok: true, value });
+      let flight = plainFlights.get(key);
+      if (flight === undefined) {
+        flight = source(key).then((result) => {
+          plainFlights.delete(key);
+          plainValues.set(key, result.value);
+          return result;
+        });
+        plainFlights.set(key, flight);
+      }
+      return flight;
+    };
+    const plainStorm = async () => {
+      plainValues.clear();
+      const started = performance.now();
+      const pending = new Array(reads);
+      for (let i = 0; i < reads; i++) pending[i] = plainRead(keyOf(i % keys));
+      const results = await Promise.all(pending);
+      const ms = performance.now() - started;
+      if (results.some((result) => !result.ok)) throw new Error('workload 3: a plain read failed');
+      return ms;
+    };
+
     const cold = [];
     const warm = [];
+    const plain = [];
     const latency = [];
     const ratios = [];
+    const versusPlain = [];
     for (let round = -WARMUP_ROUNDS; round < rounds; round++) {
       store.clear();
       const probeStarted = performance.now();
@@ -48,15 +81,20 @@ export default {
       const oneLoadMs = performance.now() - probeStarted;
       store.clear();
       counter.loads = 0;
+      // Which single flight goes first alternates.
+      let plainMs = round % 2 === 0 ? undefined : await plainStorm();
       const coldMs = await storm();
       if (counter.loads !== keys) throw new Error(`workload 3: ${counter.loads} load calls for ${keys} keys`);
       const warmMs = await storm();
       if (counter.loads !== keys) throw new Error('workload 3: a warm read loaded');
+      plainMs ??= await plainStorm();
       if (round < 0) continue;
       latency.push(oneLoadMs);
       cold.push(coldMs);
       warm.push(warmMs);
+      plain.push(plainMs);
       ratios.push(coldMs / (2 * oneLoadMs + warmMs));
+      versusPlain.push(coldMs / plainMs);
     }
     await app.close();
     const oneLoad = summarize(latency).median;
@@ -71,6 +109,14 @@ export default {
         ratio: summarize(ratios),
         target: atMost(1.0),
         note: `exactly ${keys} load calls`,
+      }),
+      row({
+        measure: 'the same cold storm',
+        unit: 'ms',
+        library: summarize(cold).median,
+        baselineName: 'a Map of the load promises in flight',
+        baseline: summarize(plain).median,
+        ratio: summarize(versusPlain),
       }),
     ];
   },
