@@ -10,8 +10,8 @@ const WARMUP_ROUNDS = 2;
  * Workload 3: `reads` concurrent `fetch` calls over `keys` cold keys whose `load` takes `loadMs`.
  * Single flight must make exactly one load per key, and every read must settle within twice one
  * load's latency plus what the same storm of reads costs on a warm bucket (the hit-path cost).
- * Two rounds run first and are not counted, as tinybench warms up the micro-benchmarks. A second
- * row, without a target, sets the cold storm beside the same storm through a hand-rolled single flight.
+ * Warm-up rounds run first, as tinybench warms up the micro-benchmarks. A second row, without a
+ * target, sets the cold storm beside the same storm through a hand-rolled single flight.
  */
 export default {
   id: 3,
