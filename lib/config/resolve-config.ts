@@ -20,6 +20,8 @@ export interface ConfigSources {
 /**
  * The cascade, each step overriding the last: library defaults < forRoot `defaults` <
  * `@CacheWorker` < `forFeature` overrides < forRoot `buckets[bucket]`. Returns the frozen config.
+ * The forRoot layers are runtime configuration, often from environment variables: they may give
+ * numbers and booleans as text.
  */
 export function resolveConfig({ storeName, decorator, feature, root }: ConfigSources): CacheWorkerConfig {
   const bucket = decorator.bucket;
@@ -27,10 +29,10 @@ export function resolveConfig({ storeName, decorator, feature, root }: ConfigSou
   const { bucket: _name, ...decoratorSettings } = decorator;
   const settings = {
     ...DEFAULT_SETTINGS,
-    ...checkLayer(bucket, root?.defaults, 'forRoot({ defaults })'),
+    ...checkLayer(bucket, root?.defaults, 'forRoot({ defaults })', true),
     ...checkLayer(bucket, decoratorSettings, '@CacheWorker'),
     ...checkLayer(bucket, feature, 'forFeature'),
-    ...checkLayer(bucket, root?.buckets?.[bucket], `forRoot({ buckets: { ${bucket} } })`),
+    ...checkLayer(bucket, root?.buckets?.[bucket], `forRoot({ buckets: { ${bucket} } })`, true),
   };
   checkSettings(bucket, settings);
   return Object.freeze({ ...settings, bucket, file: settings.file === null ? null : resolve(settings.file) });

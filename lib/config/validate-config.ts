@@ -2,6 +2,7 @@ import { SETTING_NAMES } from '../cache-worker.constants.js';
 import { CacheWorkerConfigError } from '../errors/cache-worker.errors.js';
 import type { CacheWorkerSettings } from '../interfaces/cache-worker-config.interface.js';
 import * as messages from '../cache-worker.messages.js';
+import { settingFromText } from './settings-from-text.js';
 
 /** Longest delay Node's timers accept. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -36,16 +37,17 @@ export function checkTimeoutOption(bucket: string, value: unknown): string | nul
 
 /**
  * Checks one step of the cascade before it is merged: an object, with known fields only, and no
- * bucket name (which only `@CacheWorker` sets). Fields set to `undefined` are left out.
+ * bucket name (which only `@CacheWorker` sets). Fields set to `undefined` are left out. With
+ * `fromText`, numbers and booleans given as text (environment variables) are read as such.
  */
-export function checkLayer(bucket: string, layer: unknown, source: string): Partial<CacheWorkerSettings> {
+export function checkLayer(bucket: string, layer: unknown, source: string, fromText = false): Partial<CacheWorkerSettings> {
   if (layer === undefined || layer === null) return {};
   if (typeof layer !== 'object' || Array.isArray(layer)) throw new CacheWorkerConfigError(messages.notAnObject(bucket, source));
   const settings: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(layer)) {
     if (field === 'bucket') throw new CacheWorkerConfigError(messages.bucketOverride(bucket, source));
     if (!SETTING_NAMES.has(field)) throw new CacheWorkerConfigError(messages.unknownField(bucket, field, source));
-    if (value !== undefined) settings[field] = value;
+    if (value !== undefined) settings[field] = fromText ? settingFromText(field as keyof CacheWorkerSettings, value) : value;
   }
   return settings as Partial<CacheWorkerSettings>;
 }
