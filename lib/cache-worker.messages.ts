@@ -16,6 +16,9 @@ export const emptyBucket = (storeName: string) =>
   `${storeName}: field "bucket" of @CacheWorker must be a non-empty string`;
 export const duplicateBucket = (bucket: string, first: string, second: string) =>
   `cache worker "${bucket}": field "bucket" is used by both ${first} and ${second}; bucket names must be unique`;
+export const storeListedTwice = (bucket: string, storeName: string) =>
+  `cache worker "${bucket}": field "bucket": ${storeName} is listed twice in CacheWorkerModule.forFeature; ` +
+  'a store is registered once (a second registration is a duplicate bucket)';
 export const bucketOverride = (bucket: string, source: string) =>
   `${where(bucket, 'bucket')}: the bucket name is set in @CacheWorker only, not in ${source}`;
 export const unknownField = (bucket: string, field: string, source: string) =>
@@ -112,7 +115,7 @@ export const dumpCountMismatch = (expected: number, found: number) =>
   `it holds ${found} entries where its header says ${expected}`;
 export const dumpNotAFile = () => `it is not a regular file`;
 export const notRegistered = (storeName: string) =>
-  `${storeName} is not registered: add it to CacheWorkerModule.forFeature([...])`;
+  `${storeName} is not registered: add it to CacheWorkerModule.forFeature([...]), not to a module's providers`;
 export const observerThrew = (event: string, error: string) => `an integration listening to "${event}" threw: ${error}`;
 
 // Operations integrations (health, metrics, events)

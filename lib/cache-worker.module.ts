@@ -6,7 +6,7 @@ import {
   CACHE_WORKER_OPTIONS_TYPE,
   CacheWorkerConfigurableModule,
 } from './cache-worker.module-definition.js';
-import { createStoreProvider } from './cache-worker.providers.js';
+import { createStoreProviders } from './cache-worker.providers.js';
 import type { CacheWorkerFeatureOptions, CacheWorkerStoreDefinition } from './interfaces/module-options.interface.js';
 import type { CacheWorkerStore } from './store/cache-worker.store.js';
 
@@ -34,7 +34,7 @@ export class CacheWorkerModule extends CacheWorkerConfigurableModule {
     stores: Array<Type<CacheWorkerStore<any, any>> | CacheWorkerStoreDefinition>,
     options: CacheWorkerFeatureOptions = {},
   ): DynamicModule {
-    const providers = stores.map((entry, index) => createStoreProvider(entry as Type<CacheWorkerStore>, index));
+    const providers = createStoreProviders(stores as Array<Type<CacheWorkerStore>>);
     return {
       module: CacheWorkerModule,
       imports: [CacheWorkerCoreModule, ...(options.imports ?? [])],

@@ -13,16 +13,41 @@ import { describeError } from './utils/describe.js';
 import * as messages from './cache-worker.messages.js';
 
 /**
+ * How many stores `forFeature` listed so far: each store's position in `getStores()`, which follows the order
+ * of the lists rather than the order in which Nest happens to finish creating the stores.
+ */
+let listed = 0;
+
+/**
+ * The providers of the stores of one `forFeature` list; a store listed twice is a duplicate bucket (Nest
+ * would silently keep one of the two).
+ */
+export function createStoreProviders(entries: ReadonlyArray<Type<CacheWorkerStore> | CacheWorkerStoreDefinition>): FactoryProvider[] {
+  const providers = entries.map((entry, index) => createStoreProvider(entry, index));
+  const seen = new Set<unknown>();
+  for (const { provide } of providers) {
+    if (seen.has(provide)) {
+      const storeClass = provide as Type<CacheWorkerStore>;
+      const bucket = (Reflect.getMetadata(CACHE_WORKER_METADATA, storeClass) as CacheWorkerOptions | undefined)?.bucket;
+      throw new CacheWorkerConfigError(messages.storeListedTwice(String(bucket), storeClass.name));
+    }
+    seen.add(provide);
+  }
+  return providers;
+}
+
+/**
  * The provider of one store: it resolves the store's config, creates the store in the feature
  * module's context (so it sees the feature's `imports` and global providers), attaches its engine
  * and registers it.
  */
-export function createStoreProvider(entry: Type<CacheWorkerStore> | CacheWorkerStoreDefinition, index: number): FactoryProvider {
+function createStoreProvider(entry: Type<CacheWorkerStore> | CacheWorkerStoreDefinition, index: number): FactoryProvider {
   // Caught here, with the entry's index: later, Nest's scanner only reports an undefined export.
   if (typeof entry !== 'function' && typeof (entry as Partial<CacheWorkerStoreDefinition> | undefined)?.store !== 'function') {
     throw new CacheWorkerConfigError(messages.invalidStoreEntry(index, entry));
   }
   const { store: storeClass, ...overrides } = typeof entry === 'function' ? { store: entry } : entry;
+  const position = listed++;
   return {
     provide: storeClass,
     inject: [ModuleRef, CacheWorkerRegistry, { token: CACHE_WORKER_MODULE_OPTIONS, optional: true }],
@@ -34,7 +59,7 @@ export function createStoreProvider(entry: Type<CacheWorkerStore> | CacheWorkerS
       const store = await createInFeatureContext(moduleRef, storeClass, config.bucket);
       if (typeof store.load !== 'function') throw new CacheWorkerConfigError(messages.missingLoad(config.bucket));
       attachEngine(store, config, new CacheWorkerBucketLogger(`${LOGGER_CONTEXT_PREFIX}${config.bucket}`));
-      registry.register(store);
+      registry.register(store, position);
       return store;
     },
   };

@@ -10,10 +10,15 @@ import * as messages from './cache-worker.messages.js';
  */
 @Injectable()
 export class CacheWorkerRegistry {
-  private readonly stores = new Map<string, CacheWorkerStore>();
+  /** By bucket, in the order of `position`. */
+  private stores = new Map<string, CacheWorkerStore>();
+  private readonly positions = new Map<CacheWorkerStore, number>();
 
-  /** Adds a store whose engine is attached; bucket names and dump files must be unique. */
-  register(store: CacheWorkerStore): void {
+  /**
+   * Adds a store whose engine is attached, at `position` in the order of `getStores()`; bucket names and
+   * dump files must be unique.
+   */
+  register(store: CacheWorkerStore, position: number): void {
     const { bucket, file } = store.config;
     const existing = this.stores.get(bucket);
     if (existing) {
@@ -24,7 +29,9 @@ export class CacheWorkerRegistry {
         throw new CacheWorkerConfigError(messages.sharedFile(bucket, other.bucket, file));
       }
     }
-    this.stores.set(bucket, store);
+    this.positions.set(store, position);
+    const ordered = [...this.stores.values(), store].sort((a, b) => this.positions.get(a)! - this.positions.get(b)!);
+    this.stores = new Map(ordered.map((each) => [each.bucket, each]));
   }
 
   /** The store of a bucket, or `undefined`. */
@@ -32,12 +39,12 @@ export class CacheWorkerRegistry {
     return this.stores.get(bucket) as CacheWorkerStore<K, V> | undefined;
   }
 
-  /** Every registered store, in registration order. */
+  /** Every registered store, in the order `forFeature` lists them (the lists in the order the calls ran). */
   getStores(): CacheWorkerStore[] {
     return [...this.stores.values()];
   }
 
-  /** The names of every bucket. */
+  /** The names of every bucket, in the order of `getStores()`. */
   getBuckets(): string[] {
     return [...this.stores.keys()];
   }

@@ -11,6 +11,7 @@ import type { InitResult } from '../interfaces/init-result.interface.js';
 import type { LoadContext, LoadResult } from '../interfaces/load-result.interface.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
 import { notRegistered } from '../cache-worker.messages.js';
+import { CacheWorkerConfigError } from '../errors/cache-worker.errors.js';
 import { CacheEngine } from './cache-engine.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 
@@ -39,6 +40,14 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
 
   /** Optional: turns each value read from a dump back into the store's own type. */
   revive?(value: unknown): V;
+
+  /**
+   * Nest's hook: a store that `forFeature` did not register (listed in a module's `providers`, say) fails
+   * bootstrap here rather than at its first read. A store with its own `onModuleInit` calls this one.
+   */
+  onModuleInit(): void {
+    if (this[ENGINE] === undefined) throw new CacheWorkerConfigError(notRegistered(this.constructor.name));
+  }
 
   /** The value of `key`: from the bucket if present, else loaded (and stored). Never rejects. */
   fetch(key: K, options?: FetchOptions): Promise<FetchResult<V>> {
