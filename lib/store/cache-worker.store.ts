@@ -40,6 +40,9 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
   /** Optional: turns each value read from a dump back into the store's own type. */
   revive?(value: unknown): V;
 
+  /** The weight of an entry (a finite number of at least 0), for `maxWeight`; needed when it is set. */
+  weigh?(key: K, value: V): number;
+
   /** The value of `key`: from the bucket if present, else loaded (and stored). Never rejects. */
   fetch(key: K, options?: FetchOptions): Promise<FetchResult<V>> {
     return this.engine.fetch(key, options);
@@ -147,6 +150,7 @@ export function attachEngine<K, V>(
       init: store.init && ((resolved) => store.init!(resolved)),
       refreshFilter: store.refreshFilter && ((key, newValue, oldValue) => store.refreshFilter!(key, newValue, oldValue)),
       revive: store.revive && ((value) => store.revive!(value)),
+      weigh: store.weigh && ((key, value) => store.weigh!(key, value)),
     },
     logger,
   );
