@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Injectable, type INestApplication, type Type } from '@nestjs/common';
-import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import {
@@ -312,6 +312,23 @@ describe('bounded buckets', () => {
       expect(evicted).toHaveLength(2);
       expect(evicted.every((event) => event.bucket === 'evented' && event.cause === 'size')).toBe(true);
       expect(evicted.map((event) => event.key).sort()).toEqual(['a', 'b', 'c', 'd'].filter((key) => !store.has(key)).sort());
+    });
+
+    it('emits nothing for an eviction while no listener would get it', async () => {
+      const Store = storeClass({ bucket: 'unheard', maxEntries: 2 });
+      const app = await bootApp([EventEmitterModule.forRoot(), CacheWorkerModule.forFeature([Store])]);
+      apps.push(app);
+      const emitter = app.get(EventEmitter2);
+      const emitted: string[] = [];
+      const emit = emitter.emit.bind(emitter);
+      emitter.emit = (event: string | symbol | (string | symbol)[], ...values: unknown[]) => {
+        emitted.push(String(event));
+        return emit(event, ...values);
+      };
+      for (const key of ['a', 'b', 'c', 'd']) await app.get(Store).fetch(key);
+      expect(app.get(Store).stats().evictions).toBe(2);
+      expect(emitted).toContain(CACHE_WORKER_EVENTS.loaded);
+      expect(emitted).not.toContain(CACHE_WORKER_EVENTS.evicted);
     });
 
     it('counts evictions in cache_worker_evictions_total', async () => {
