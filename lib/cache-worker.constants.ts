@@ -20,6 +20,8 @@ export const DEFAULT_SETTINGS: Readonly<CacheWorkerSettings> = Object.freeze({
   dumpDelay: 1_000,
   redactKeys: false,
   cluster: true,
+  maxEntries: null,
+  maxWeight: null,
 });
 
 /** The names of every setting, to reject unknown fields. */

@@ -12,6 +12,8 @@ export const invalidStoreEntry = (index: number, entry: unknown) =>
 export const notAStore = (storeName: string) =>
   `${storeName} is decorated with @CacheWorker but does not extend CacheWorkerStore`;
 export const missingLoad = (bucket: string) => `${where(bucket, 'load')}: the store has no load(key) method`;
+export const missingWeigh = (bucket: string) =>
+  `${where(bucket, 'maxWeight')}: a bound on the weight needs the store's weigh(key, value) method`;
 export const emptyBucket = (storeName: string) =>
   `${storeName}: field "bucket" of @CacheWorker must be a non-empty string`;
 export const duplicateBucket = (bucket: string, first: string, second: string) =>
@@ -66,6 +68,12 @@ export const loadExtraInvalid = (key: string, error: string) => `load(${key}) re
 export const loadDebug = (key: string, ms: number) => `load(${key}) took ${ms.toFixed(1)} ms`;
 export const invalidKey = (error: string) => `invalid key: ${error}`;
 export const keyTooDeep = (limit: number) => `a key may nest at most ${limit} levels (is it cyclic?)`;
+
+// Bounds
+export const weighThrew = (key: string, error: string) =>
+  `weigh(${key}) threw: ${error}; such entries weigh 1 (logged once)`;
+export const weighInvalid = (key: string, value: unknown) =>
+  `weigh(${key}) returned ${describeValue(value)}, not a finite number of at least 0; such entries weigh 1 (logged once)`;
 
 // Refresh
 export const refreshSummary = (refreshed: number, failed: number, skipped: number, ms: number) =>
@@ -141,6 +149,7 @@ const METRIC_HELP: Record<string, string> = {
   dump_errors: 'Dump writes that failed',
   entries: 'Entries in the bucket',
   dump_bytes: 'Size of the last dump written, in bytes',
+  evictions: 'Entries evicted to keep the bucket within maxEntries and maxWeight',
   load_duration_seconds: 'Duration of load(key), by result',
   refresh_duration_seconds: 'Duration of full refreshes',
   dump_duration_seconds: 'Duration of dump writes',

@@ -1,5 +1,6 @@
 // Measures in its own process the heap one structure needs for `count` entries whose keys and values
-// exist beforehand:  node --expose-gc memory-child.mjs map|store|store-read <count>
+// exist beforehand:  node --expose-gc memory-child.mjs map|store|store-read|store-bounded <count>
+// (store-bounded: a bucket whose maxEntries is the count, filled to its bound).
 // Prints { bytes, size } as JSON.
 import { entries } from './data.mjs';
 import { settledHeap } from './memory.mjs';
@@ -9,7 +10,8 @@ const [kind, countText] = process.argv.slice(2);
 const { keys, values } = entries(Number(countText));
 const holder = {};
 if (kind !== 'map') {
-  const { app, store } = await startStoreApp({ bucket: 'bench-memory', source: () => ({ ok: false, error: 'none' }) });
+  const settings = kind === 'store-bounded' ? { maxEntries: Number(countText) } : {};
+  const { app, store } = await startStoreApp({ bucket: 'bench-memory', source: () => ({ ok: false, error: 'none' }), settings });
   holder.app = app;
   holder.store = store;
 }

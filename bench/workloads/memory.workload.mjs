@@ -6,7 +6,7 @@ import { atMost, row } from '../support/rows.mjs';
  * Keys and values exist before either is measured, so each figure is the structure's own cost (the
  * values' own size is left out of both). Each figure comes from a fresh process; the store is
  * measured as filled by `set`, and again after every entry was read once with `fetch` (reads must
- * not grow it).
+ * not grow it), and as a bucket bounded by `maxEntries` equal to the count (its policy's own cost).
  */
 export default {
   id: 6,
@@ -17,7 +17,8 @@ export default {
     const map = await measureInChild(['map', count]);
     const store = await measureInChild(['store', count]);
     const read = await measureInChild(['store-read', count]);
-    for (const figure of [map, store, read]) {
+    const bounded = await measureInChild(['store-bounded', count]);
+    for (const figure of [map, store, read, bounded]) {
       if (figure.size !== sizes.entries) throw new Error(`workload 6: ${figure.size} entries instead of ${sizes.entries}`);
     }
     const versusMap = (measure, bytes) =>
@@ -33,6 +34,7 @@ export default {
     return [
       versusMap(`heap for ${sizes.entries} entries`, store.bytes),
       versusMap('same, after every entry was fetched once', read.bytes),
+      versusMap(`heap for ${sizes.entries} entries, maxEntries ${sizes.entries}`, bounded.bytes),
     ];
   },
 };

@@ -14,6 +14,11 @@ const durationMs = (allowNull: boolean): Check => (value) =>
     ? null
     : `a whole number of milliseconds from 0 to ${MAX_TIMER_MS}${allowNull ? ', or null' : ''}`;
 
+const count = (allowNull: boolean): Check => (value) =>
+  (value === null && allowNull) || (Number.isInteger(value) && (value as number) >= 1)
+    ? null
+    : `a whole number of at least 1${allowNull ? ', or null' : ''}`;
+
 const boolean: Check = (value) => (typeof value === 'boolean' ? null : 'true or false');
 
 /** One check per field; each returns what was expected, or null when the value is valid. */
@@ -21,12 +26,15 @@ const CHECKS: Record<keyof CacheWorkerSettings, Check> = {
   file: (value) => (value === null || (typeof value === 'string' && value.trim() !== '') ? null : 'a non-empty path, or null'),
   refreshInterval: durationMs(true),
   cacheEnabled: boolean,
-  refreshConcurrency: (value) => (Number.isInteger(value) && (value as number) >= 1 ? null : 'a whole number of at least 1'),
+  refreshConcurrency: count(false),
   loadTimeout: durationMs(false),
   shutdownTimeout: durationMs(false),
   dumpDelay: durationMs(false),
   redactKeys: boolean,
   cluster: boolean,
+  maxEntries: count(true),
+  maxWeight: (value) =>
+    value === null || (typeof value === 'number' && Number.isFinite(value) && value > 0) ? null : 'a finite number greater than 0, or null',
 };
 
 /** Checks a per-call `timeout` option, which follows the rule of `loadTimeout`; returns the error, or null. */

@@ -9,6 +9,7 @@ import { CACHE_WORKER_EVENTS } from './cache-worker.events.js';
 /** What the bridge needs of `EventEmitter2`. */
 interface EventEmitterLike {
   emit(event: string, payload: unknown): unknown;
+  hasListeners?(event: string): boolean;
 }
 
 type EmitterClass = abstract new (...args: never[]) => EventEmitterLike;
@@ -49,6 +50,10 @@ export class CacheWorkerEventsBridge implements OnModuleInit {
           emit(CACHE_WORKER_EVENTS.dumped, payload);
         },
         dumpFailed: (error) => emit(CACHE_WORKER_EVENTS.dumpFailed, { error }),
+        // A full bucket may evict on every miss: no payload is built while no listener would get it.
+        evicted: (key) => {
+          if (emitter.hasListeners?.(CACHE_WORKER_EVENTS.evicted) !== false) emit(CACHE_WORKER_EVENTS.evicted, { key, cause: 'size' });
+        },
       });
     }
   }

@@ -15,6 +15,8 @@ export const CACHE_WORKER_EVENTS = Object.freeze({
   dumped: 'cache-worker.dumped',
   /** A dump write failed; payload {@link CacheWorkerDumpFailedEvent}. */
   dumpFailed: 'cache-worker.dump-failed',
+  /** An entry was evicted to keep its bucket within `maxEntries` and `maxWeight`; payload {@link CacheWorkerEvictedEvent}. */
+  evicted: 'cache-worker.evicted',
 });
 
 /** Payload of `cache-worker.loaded`. */
@@ -65,4 +67,14 @@ export interface CacheWorkerDumpFailedEvent {
   bucket: string;
   /** Why, as text; the previous dump file is untouched. */
   error: string;
+}
+
+/** Payload of `cache-worker.evicted`. */
+export interface CacheWorkerEvictedEvent<K = unknown> {
+  /** The bucket's name. */
+  bucket: string;
+  /** The key that left the bucket. */
+  key: K;
+  /** Why: `'size'`, the bucket was full (`maxEntries` or `maxWeight`). */
+  cause: 'size';
 }

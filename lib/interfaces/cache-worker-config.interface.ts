@@ -21,6 +21,10 @@ export interface CacheWorkerSettings {
   redactKeys: boolean;
   /** `false` keeps this bucket out of cluster mode (when `forRoot({ cluster })` turns it on). */
   cluster: boolean;
+  /** Most entries the bucket holds; `null`: no bound. */
+  maxEntries: number | null;
+  /** Most total weight of the entries, by the store's `weigh(key, value)`; `null`: no bound. */
+  maxWeight: number | null;
 }
 
 /** The resolved, frozen configuration of one bucket: every setting plus its name. */

@@ -6,6 +6,10 @@ export interface CacheWorkerStats {
   bucket: string;
   /** How many entries are cached. */
   size: number;
+  /** Entries evicted to keep the bucket within `maxEntries` and `maxWeight`. */
+  evictions: number;
+  /** The total weight of the cached entries, by `weigh(key, value)`; `null` without `maxWeight`. */
+  weight: number | null;
   /** Reads answered from the bucket. */
   hits: number;
   /** Reads that found no cached value. */

@@ -20,6 +20,7 @@ const FROM_STATS: ReadonlyArray<{ name: string; help: string; kind: 'counter' | 
   { name: 'refresh_failures_total', help: 'refresh_failures', kind: 'counter', read: (s) => s.refreshFailures },
   { name: 'dumps_total', help: 'dumps', kind: 'counter', read: (s) => s.dumps },
   { name: 'dump_errors_total', help: 'dump_errors', kind: 'counter', read: (s) => s.dumpErrors },
+  { name: 'evictions_total', help: 'evictions', kind: 'counter', read: (s) => s.evictions },
   { name: 'entries', help: 'entries', kind: 'gauge', read: (s) => s.size },
   { name: 'dump_bytes', help: 'dump_bytes', kind: 'gauge', read: (s) => s.lastDumpBytes ?? 0 },
 ];

@@ -8,9 +8,10 @@ import type {
   RefreshResult,
 } from '../interfaces/fetch-result.interface.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
+import { CacheWorkerConfigError } from '../errors/cache-worker.errors.js';
 import { describeError, describeKey } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
-import { Bucket } from './bucket/index.js';
+import { Bucket, safeWeigher, type BucketBounds } from './bucket/index.js';
 import type { BucketChange, EngineObserver } from './engine-observer.js';
 import { entriesOf } from './entries-of.js';
 import { Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
@@ -31,7 +32,7 @@ export type { StoreCallbacks } from './store-callbacks.js';
  */
 export class CacheEngine<K, V> {
   readonly counters = new StatsCounters();
-  private readonly bucket = new Bucket<K, V>();
+  private readonly bucket: Bucket<K, V>;
   private readonly observers: ObserverList<K, V>;
   private readonly flights: Flights<K, V>;
   private readonly refresher: Refresher<K, V>;
@@ -48,6 +49,7 @@ export class CacheEngine<K, V> {
   ) {
     const observers = (this.observers = new ObserverList<K, V>(logger));
     const keyText = (key: K) => this.keyText(key);
+    this.bucket = new Bucket<K, V>(bucketBounds(config, callbacks, logger, keyText));
     const runner = new LoadRunner(callbacks.load, logger, keyText, (key, outcome, started) => {
       if (!observers.listening) return; // one call per load: skip building the arguments
       const durationMs = performance.now() - started;
@@ -63,7 +65,7 @@ export class CacheEngine<K, V> {
     });
     this.refresher = new Refresher(config, this.bucket, this.flights, this.counters, logger, {
       refreshFilter: callbacks.refreshFilter,
-      store: (key, outcome) => this.storeLoaded(key, outcome),
+      store: (key, outcome) => this.storeLoaded(key, outcome, true),
       refreshed: (result) => observers.notify('refreshed', result),
       dump: () => this.dump(),
       keyText,
@@ -76,6 +78,7 @@ export class CacheEngine<K, V> {
   /** Adds an integration that hears about loads, refreshes, dumps and changes. */
   observe(observer: EngineObserver<K, V>): void {
     this.observers.add(observer);
+    if (observer.evicted && this.bucket.onEvicted === null) this.bucket.onEvicted = (key) => this.observers.notify('evicted', key);
   }
 
   // ---- reads: the hit path first, and it stays this short ----
@@ -83,7 +86,7 @@ export class CacheEngine<K, V> {
   fetch(key: K, options?: FetchOptions): Promise<FetchResult<V>> {
     try {
       if (options === undefined || options.reload !== true) {
-        const value = this.bucket.get(key);
+        const value = this.bucket.read(key);
         if (value !== undefined || this.bucket.has(key)) {
           this.counters.hits++;
           return Promise.resolve({ ok: true, value: value as V });
@@ -99,7 +102,7 @@ export class CacheEngine<K, V> {
   async fetchNoSave(key: K, options?: FetchOptions): Promise<FetchNoSaveResult<V>> {
     try {
       if (options?.reload !== true) {
-        const value = this.bucket.get(key);
+        const value = this.bucket.read(key);
         if (value !== undefined || this.bucket.has(key)) {
           this.counters.hits++;
           return { ok: true, value: value as V, loaded: false };
@@ -138,7 +141,7 @@ export class CacheEngine<K, V> {
   }
 
   stats(): CacheWorkerStats {
-    return this.counters.snapshot(this.config.bucket, this.bucket.size);
+    return this.counters.snapshot(this.config.bucket, this.bucket);
   }
 
   // ---- writes ----
@@ -197,7 +200,7 @@ export class CacheEngine<K, V> {
     eachRevived<K, V>(flat, this.revive, this.logger, (key, value) => {
       seen.set(key, true);
       if (!this.bucket.has(key)) return;
-      this.bucket.set(key, value);
+      this.bucket.update(key, value);
       updated = true;
     });
     if (updated) this.dumps.schedule();
@@ -209,10 +212,14 @@ export class CacheEngine<K, V> {
     return encodeDump(this.config.bucket, this.bucket);
   }
 
-  /** Stores a loaded value and the `extra` entries `load` returned with it; false when the cache is disabled. */
-  private storeLoaded(key: K, outcome: LoadedOutcome<V>): boolean {
+  /**
+   * Stores a loaded value and the `extra` entries `load` returned with it; false when the cache is
+   * disabled. A refresh's value replaces that of a resident key without counting as a use of it.
+   */
+  private storeLoaded(key: K, outcome: LoadedOutcome<V>, refreshed = false): boolean {
     if (!this.config.cacheEnabled) return false;
-    this.bucket.set(key, outcome.value);
+    if (refreshed) this.bucket.update(key, outcome.value);
+    else this.bucket.set(key, outcome.value);
     if (outcome.extra !== undefined && outcome.extra !== null) {
       try {
         for (const [extraKey, extraValue] of entriesOf(outcome.extra)) this.bucket.set(extraKey as K, extraValue as V);
@@ -269,4 +276,17 @@ export class CacheEngine<K, V> {
   private keyText(key: K): string {
     return describeKey(key, this.config.redactKeys);
   }
+}
+
+/** The bounds of the bucket, or null when it has none; fails bootstrap when `maxWeight` has no `weigh`. */
+function bucketBounds<K, V>(
+  config: CacheWorkerConfig,
+  callbacks: StoreCallbacks<K, V>,
+  logger: CacheWorkerLogger,
+  keyText: (key: K) => string,
+): BucketBounds<K, V> | null {
+  const { maxEntries, maxWeight } = config;
+  if (maxEntries === null && maxWeight === null) return null;
+  if (maxWeight !== null && !callbacks.weigh) throw new CacheWorkerConfigError(messages.missingWeigh(config.bucket));
+  return { maxEntries, maxWeight, weigh: callbacks.weigh ? safeWeigher(callbacks.weigh, logger, keyText) : null };
 }

@@ -49,6 +49,9 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
     if (this[ENGINE] === undefined) throw new CacheWorkerConfigError(notRegistered(this.constructor.name));
   }
 
+  /** The weight of an entry (a finite number of at least 0), for `maxWeight`; needed when it is set. */
+  weigh?(key: K, value: V): number;
+
   /** The value of `key`: from the bucket if present, else loaded (and stored). Never rejects. */
   fetch(key: K, options?: FetchOptions): Promise<FetchResult<V>> {
     return this.engine.fetch(key, options);
@@ -156,6 +159,7 @@ export function attachEngine<K, V>(
       init: store.init && ((resolved) => store.init!(resolved)),
       refreshFilter: store.refreshFilter && ((key, newValue, oldValue) => store.refreshFilter!(key, newValue, oldValue)),
       revive: store.revive && ((value) => store.revive!(value)),
+      weigh: store.weigh && ((key, value) => store.weigh!(key, value)),
     },
     logger,
   );

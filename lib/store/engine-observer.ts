@@ -20,6 +20,8 @@ export interface EngineObserver<K = unknown, V = unknown> {
   changed?(change: BucketChange<K, V>): void;
   /** A value loaded on a read (not by a full refresh) was stored, with the `extra` entries `load` returned. */
   loadStored?(key: K, value: V, extra: unknown): void;
+  /** The key left the bucket to keep it within `maxEntries` and `maxWeight`. */
+  evicted?(key: K): void;
   /** The store's `dump()` was called; `dump()` resolves once a promise returned here settles too. */
   dumpRequested?(): void | Promise<void>;
 }

@@ -19,10 +19,13 @@ export class StatsCounters {
   lastDumpDurationMs: number | null = null;
   startedFrom: CacheWorkerStats['startedFrom'] = null;
 
-  snapshot(bucket: string, size: number): CacheWorkerStats {
+  /** The stats of `bucket`, whose entries' own figures come from `contents`. */
+  snapshot(bucket: string, contents: Pick<CacheWorkerStats, 'size' | 'evictions' | 'weight'>): CacheWorkerStats {
     return {
       bucket,
-      size,
+      size: contents.size,
+      evictions: contents.evictions,
+      weight: contents.weight,
       hits: this.hits,
       misses: this.misses,
       loads: this.loads,

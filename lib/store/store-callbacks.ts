@@ -7,4 +7,5 @@ export interface StoreCallbacks<K, V> {
   init?: (config: CacheWorkerConfig) => unknown;
   refreshFilter?: (key: K, newValue: V, oldValue: V) => unknown;
   revive?: (value: unknown) => V;
+  weigh?: (key: K, value: V) => unknown;
 }

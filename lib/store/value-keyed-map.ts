@@ -27,17 +27,18 @@ export class ValueKeyedMap<K, T> {
     return this.findSlot(key, hashKey(key)) !== undefined;
   }
 
-  set(key: K, value: T): void {
+  /** Stores `value`; returns the key it is stored under (for an object key, its representative). */
+  set(key: K, value: T): K {
     if (!isStructuralKey(key)) {
       this.entries.set(key, value);
-      return;
+      return key;
     }
     const hash = hashKey(key);
     const found = this.findSlot(key, hash);
     if (found !== undefined) {
       found.value = value;
       this.entries.set(found.key, value);
-      return;
+      return found.key as K;
     }
     const slot = new Slot(key, value);
     const existing = this.slots.get(hash);
@@ -45,6 +46,12 @@ export class ValueKeyedMap<K, T> {
     else if (existing instanceof Collisions) existing.slots.push(slot);
     else this.slots.set(hash, new Collisions([existing, slot]));
     this.entries.set(key, value);
+    return key;
+  }
+
+  /** The representative of an object key equal to `key`, with its value, in one lookup. */
+  entryOf(key: K & object): { readonly key: K; readonly value: T } | undefined {
+    return this.findSlot(key, hashKey(key)) as { key: K; value: T } | undefined;
   }
 
   delete(key: K): boolean {

@@ -1,2 +1,2 @@
-export { Bucket } from './bucket.js';
-export type { EvictionPolicy, PolicyBounds } from './policy.js';
+export { Bucket, type BucketBounds } from './bucket.js';
+export { safeWeigher, type EntryWeigher } from './entry-weigher.js';

@@ -55,8 +55,20 @@ export class StartUp<K, V> {
     await this.runInit();
   }
 
+  /** A bounded bucket keeps the entries its dump ranks first (a smaller bound than the writer's keeps the best). */
   private fill(dump: DecodedDump): void {
-    eachRevived<K, V>(dump.flat, this.callbacks.revive, this.logger, (key, value) => this.bucket.set(key, value));
+    const { revive } = this.callbacks;
+    if (!this.bucket.bounded) {
+      eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => this.bucket.set(key, value));
+      return;
+    }
+    const keys: K[] = [];
+    const values: V[] = [];
+    eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => {
+      keys.push(key);
+      values.push(value);
+    });
+    this.bucket.fillRanked(keys, values);
   }
 
   /** Reads this bucket's dump; a missing or unusable one (moved aside) gives null. */

@@ -1,0 +1,90 @@
+/**
+ * How often keys were seen lately, approximately: a count-min sketch of 4-bit counters (16 per
+ * word pair of the table, 4 per key), halved every `10 × width` recorded events so that old
+ * popularity fades. Counters saturate at 15; a key's estimate is the least of its 4 counters.
+ */
+export class FrequencySketch {
+  private table: Uint32Array;
+  private mask: number;
+  private events = 0;
+  private sampleSize: number;
+
+  /** `seed` makes the counter positions unpredictable from outside (per instance). */
+  constructor(
+    width: number,
+    private readonly seed: number,
+  ) {
+    this.table = new Uint32Array(0);
+    this.mask = 0;
+    this.sampleSize = 0;
+    this.resize(width);
+  }
+
+  /** Grows the table to suit `width` resident keys (counts start again; a resize is rare). */
+  ensureWidth(width: number): void {
+    if (tableLength(width) > this.table.length) this.resize(width);
+  }
+
+  /** The estimated recent count of a key hash, 0 to 15. */
+  frequency(hash: number): number {
+    let least = 15;
+    let h = hash ^ this.seed;
+    for (let row = 0; row < 4; row++) {
+      h = spread(h + row);
+      const word = this.table[(h >>> 3) & this.mask]!;
+      const count = (word >>> ((h & 7) << 2)) & 15;
+      if (count < least) least = count;
+    }
+    return least;
+  }
+
+  /** Counts one event of a key hash. */
+  increment(hash: number): void {
+    let h = hash ^ this.seed;
+    let added = false;
+    for (let row = 0; row < 4; row++) {
+      h = spread(h + row);
+      const index = (h >>> 3) & this.mask;
+      const shift = (h & 7) << 2;
+      const word = this.table[index]!;
+      if (((word >>> shift) & 15) !== 15) {
+        this.table[index] = word + (1 << shift);
+        added = true;
+      }
+    }
+    if (added && ++this.events >= this.sampleSize) this.halve();
+  }
+
+  /** Forgets every count (the bucket was cleared). */
+  clear(): void {
+    this.table.fill(0);
+    this.events = 0;
+  }
+
+  private halve(): void {
+    const table = this.table;
+    for (let i = 0; i < table.length; i++) table[i] = (table[i]! >>> 1) & 0x77777777;
+    this.events = this.events >>> 1;
+  }
+
+  private resize(width: number): void {
+    const length = tableLength(width);
+    this.table = new Uint32Array(length);
+    this.mask = length - 1;
+    this.sampleSize = 10 * Math.max(width, 16);
+    this.events = 0;
+  }
+}
+
+/** Two 32-bit words (16 counters) per key, as a power of two. */
+function tableLength(width: number): number {
+  const wanted = Math.max(16, 2 * Math.min(width, 1 << 26));
+  return 2 ** Math.ceil(Math.log2(wanted));
+}
+
+/** A 32-bit finaliser: every input bit moves every output bit. */
+function spread(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return h ^ (h >>> 16);
+}

@@ -1,0 +1,223 @@
+import fc from 'fast-check';
+import { AdaptiveTinyLfuPolicy } from '../../../lib/store/bucket/eviction/adaptive-tiny-lfu.policy.js';
+import { createEvictionPolicy } from '../../../lib/store/bucket/eviction/index.js';
+import { seededHash } from '../../../lib/store/bucket/eviction/key.hash.js';
+import type { EvictionPolicy, PolicyBounds } from '../../../lib/store/bucket/policy.js';
+
+/** A bucket's view of its policy: the resident keys with their weights, kept as the bucket keeps them. */
+class ModelBucket<K> {
+  readonly resident = new Map<K, number>();
+  readonly evicted: K[] = [];
+  readonly policy: EvictionPolicy<K>;
+  private inserting = false;
+
+  constructor(bounds: PolicyBounds, make = (evict: (key: K) => void) => createEvictionPolicy<K>(bounds, evict)) {
+    this.policy = make((key) => {
+      if (!this.inserting) throw new Error('evict called outside onInsert');
+      if (!this.resident.delete(key)) throw new Error(`evict of a key that isn't resident: ${String(key)}`);
+      this.evicted.push(key);
+    });
+  }
+
+  /** A demand-fill request: a hit is a read, a miss stores the key. Returns whether it hit. */
+  request(key: K, weight = 1): boolean {
+    if (this.resident.has(key)) {
+      this.policy.onRead(key);
+      return true;
+    }
+    this.store(key, weight);
+    return false;
+  }
+
+  store(key: K, weight = 1): void {
+    this.resident.set(key, weight);
+    this.inserting = true;
+    try {
+      this.policy.onInsert(key, weight);
+    } finally {
+      this.inserting = false;
+    }
+  }
+
+  remove(key: K): void {
+    if (this.resident.delete(key)) this.policy.onRemove(key);
+  }
+
+  clear(): void {
+    this.resident.clear();
+    this.policy.onClear();
+  }
+
+  totalWeight(): number {
+    let total = 0;
+    for (const weight of this.resident.values()) total += weight;
+    return total;
+  }
+}
+
+type Command =
+  | { kind: 'request'; key: number; weight: number }
+  | { kind: 'store'; key: number; weight: number }
+  | { kind: 'remove'; key: number }
+  | { kind: 'clear' };
+
+const key = fc.integer({ min: 0, max: 40 });
+const weight = fc.integer({ min: 0, max: 12 });
+const command: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ kind: fc.constant('request' as const), key, weight }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('store' as const), key, weight }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), key }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
+);
+const bounds: fc.Arbitrary<PolicyBounds> = fc.oneof(
+  fc.record({ maxEntries: fc.integer({ min: 1, max: 20 }), maxWeight: fc.constant(null) }),
+  fc.record({ maxEntries: fc.constant(null), maxWeight: fc.integer({ min: 0, max: 60 }) }),
+  fc.record({ maxEntries: fc.integer({ min: 1, max: 20 }), maxWeight: fc.integer({ min: 0, max: 60 }) }),
+);
+
+describe('the eviction policy', () => {
+  it('holds every bound after every command, and knows exactly the resident keys and their weight', () => {
+    fc.assert(
+      fc.property(bounds, fc.array(command, { maxLength: 300 }), (limits, commands) => {
+        const bucket = new ModelBucket<number>(limits);
+        for (const step of commands) {
+          if (step.kind === 'request') bucket.request(step.key, step.weight);
+          else if (step.kind === 'store') bucket.store(step.key, step.weight);
+          else if (step.kind === 'remove') bucket.remove(step.key);
+          else bucket.clear();
+          if (limits.maxEntries !== null) expect(bucket.resident.size).toBeLessThanOrEqual(limits.maxEntries);
+          if (limits.maxWeight !== null) expect(bucket.totalWeight()).toBeLessThanOrEqual(limits.maxWeight);
+          expect(bucket.policy.weight).toBe(bucket.totalWeight());
+          expect(new Set(bucket.policy.ranked())).toEqual(new Set(bucket.resident.keys()));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps every key while the bounds hold, and evicts one key per key stored past a full count', () => {
+    const bucket = new ModelBucket<string>({ maxEntries: 100, maxWeight: null });
+    for (let i = 0; i < 100; i++) bucket.store(`k${i}`);
+    expect([bucket.resident.size, bucket.evicted.length]).toEqual([100, 0]);
+    for (let i = 100; i < 150; i++) bucket.store(`k${i}`);
+    expect([bucket.resident.size, bucket.evicted.length]).toEqual([100, 50]);
+  });
+
+  it('drops an entry heavier than maxWeight at once, and evicts as many light ones as a heavy one needs', () => {
+    const bucket = new ModelBucket<string>({ maxEntries: null, maxWeight: 10 });
+    for (let i = 0; i < 10; i++) bucket.store(`light${i}`, 1);
+    bucket.store('huge', 11);
+    expect(bucket.resident.has('huge')).toBe(false);
+    expect([bucket.resident.size, bucket.policy.weight]).toEqual([10, 10]);
+
+    bucket.store('heavy', 6); // admitted or not, the bound holds
+    expect(bucket.totalWeight()).toBeLessThanOrEqual(10);
+    expect(bucket.policy.weight).toBe(bucket.totalWeight());
+    const lightLeft = [...bucket.resident.keys()].filter((k) => k.startsWith('light')).length;
+    expect(lightLeft).toBe(bucket.resident.has('heavy') ? 4 : 10);
+  });
+
+  it('follows an overwrite that makes an entry heavier, and one that makes it weigh nothing', () => {
+    const bucket = new ModelBucket<string>({ maxEntries: null, maxWeight: 10 });
+    for (let i = 0; i < 5; i++) bucket.store(`k${i}`, 2);
+    bucket.store('k0', 0);
+    expect(bucket.policy.weight).toBe(8);
+    bucket.store('k1', 6);
+    expect(bucket.totalWeight()).toBeLessThanOrEqual(10);
+    expect(bucket.policy.weight).toBe(bucket.totalWeight());
+  });
+
+  it('keeps frequently read keys through a scan of keys read once (admission by frequency)', () => {
+    // Between two reads of a hot key come 100 keys of the scan: an LRU of 100 would keep none of them.
+    const bucket = new ModelBucket<string>({ maxEntries: 100, maxWeight: null });
+    for (let round = 0; round < 5; round++) for (let i = 0; i < 100; i++) bucket.request(`hot${i}`);
+    for (let i = 0; i < 10_000; i++) {
+      bucket.request(`scan${i}`);
+      bucket.request(`hot${i % 100}`);
+    }
+    const hotLeft = [...bucket.resident.keys()].filter((k) => k.startsWith('hot')).length;
+    expect(hotLeft).toBeGreaterThanOrEqual(80);
+  });
+
+  it('adapts to a workload where recency wins: a sliding working set hits as it would in an LRU', () => {
+    // Each key is read a few times while it is recent, then never again; frequency alone keeps old keys.
+    const bucket = new ModelBucket<number>({ maxEntries: 100, maxWeight: null });
+    let hits = 0;
+    const requests = 200_000;
+    for (let i = 0; i < requests; i++) {
+      const newest = Math.floor(i / 10);
+      if (bucket.request(newest - (i % 80))) hits++;
+    }
+    expect(hits / requests).toBeGreaterThan(0.8);
+  });
+
+  it('ranks the most read keys first', () => {
+    const bucket = new ModelBucket<string>({ maxEntries: 50, maxWeight: null });
+    for (let i = 0; i < 50; i++) bucket.store(`k${i}`);
+    for (let read = 0; read < 8; read++) for (const k of ['k7', 'k3', 'k42']) bucket.request(k);
+    for (let read = 0; read < 3; read++) bucket.request('k20');
+    const ranked = [...bucket.policy.ranked()];
+    expect(new Set(ranked.slice(0, 3))).toEqual(new Set(['k7', 'k3', 'k42']));
+    expect(ranked[3]).toBe('k20');
+    expect(ranked).toHaveLength(50);
+  });
+
+  it('forgets a removed key and every key on clear, and starts again from empty', () => {
+    const bucket = new ModelBucket<string>({ maxEntries: 3, maxWeight: 100 });
+    bucket.store('a', 5);
+    bucket.store('b', 7);
+    bucket.remove('a');
+    bucket.policy.onRead('a'); // a read of a key the policy no longer holds changes nothing
+    expect([[...bucket.policy.ranked()], bucket.policy.weight]).toEqual([['b'], 7]);
+    bucket.clear();
+    expect([[...bucket.policy.ranked()], bucket.policy.weight]).toEqual([[], 0]);
+    for (const k of ['x', 'y', 'z']) bucket.store(k, 1);
+    expect(new Set(bucket.policy.ranked())).toEqual(new Set(['x', 'y', 'z']));
+    expect(bucket.evicted).toEqual([]);
+  });
+
+  it('compares object keys by identity, as the bucket hands over its own stored copy', () => {
+    const bucket = new ModelBucket<{ id: number }>({ maxEntries: 2, maxWeight: null });
+    const first = { id: 1 };
+    bucket.store(first);
+    bucket.store({ id: 1 });
+    expect([...bucket.policy.ranked()]).toHaveLength(2);
+    bucket.remove(first);
+    expect([...bucket.policy.ranked()]).toEqual([{ id: 1 }]);
+  });
+});
+
+describe('the eviction policy against hash flooding', () => {
+  it('places string keys by a per-policy seed: keys that collide under one seed are apart under another', () => {
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const text = `user:${i}`;
+      const hash = seededHash(text, 1);
+      const other = seen.get(hash);
+      if (other !== undefined) pair = [other, text];
+      seen.set(hash, text);
+    }
+    expect(seededHash(pair[0], 1)).toBe(seededHash(pair[1], 1));
+    expect(seededHash(pair[0], 2)).not.toBe(seededHash(pair[1], 2));
+  });
+
+  it('lets a newcomer that keeps losing to a more frequent key in now and then, so collisions cannot lock it out', () => {
+    let admitted = 0;
+    const attempts = 4000;
+    const bucket = new ModelBucket<string>({ maxEntries: 1, maxWeight: null }, (evict) => new AdaptiveTinyLfuPolicy(
+      { maxEntries: 1, maxWeight: null },
+      evict,
+      12345,
+    ));
+    bucket.store('incumbent');
+    for (let i = 0; i < attempts; i++) {
+      const holder = [...bucket.resident.keys()][0]!;
+      for (let read = 0; read < 3; read++) bucket.request(holder);
+      bucket.request(holder === 'incumbent' ? 'challenger' : 'incumbent');
+      if (!bucket.resident.has(holder)) admitted++;
+    }
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThan(attempts / 20);
+  });
+});
