@@ -13,6 +13,8 @@ const durationMs = (allowNull: boolean): Check => (value) =>
     ? null
     : `a whole number of milliseconds from 0 to ${MAX_TIMER_MS}${allowNull ? ', or null' : ''}`;
 
+const atLeastOne: Check = (value) => (Number.isInteger(value) && (value as number) >= 1 ? null : 'a whole number of at least 1');
+
 const boolean: Check = (value) => (typeof value === 'boolean' ? null : 'true or false');
 
 /** One check per field; each returns what was expected, or null when the value is valid. */
@@ -20,8 +22,10 @@ const CHECKS: Record<keyof CacheWorkerSettings, Check> = {
   file: (value) => (value === null || (typeof value === 'string' && value.trim() !== '') ? null : 'a non-empty path, or null'),
   refreshInterval: durationMs(true),
   cacheEnabled: boolean,
-  refreshConcurrency: (value) => (Number.isInteger(value) && (value as number) >= 1 ? null : 'a whole number of at least 1'),
+  refreshConcurrency: atLeastOne,
   loadTimeout: durationMs(false),
+  batchSize: atLeastOne,
+  batchDelay: durationMs(false),
   shutdownTimeout: durationMs(false),
   dumpDelay: durationMs(false),
   redactKeys: boolean,

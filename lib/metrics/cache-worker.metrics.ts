@@ -16,6 +16,8 @@ const FROM_STATS: ReadonlyArray<{ name: string; help: string; kind: 'counter' | 
   { name: 'misses_total', help: 'misses', kind: 'counter', read: (s) => s.misses },
   { name: 'loads_total', help: 'loads', kind: 'counter', read: (s) => s.loads },
   { name: 'load_errors_total', help: 'load_errors', kind: 'counter', read: (s) => s.loadErrors },
+  { name: 'batches_total', help: 'batches', kind: 'counter', read: (s) => s.batches },
+  { name: 'batched_keys_total', help: 'batched_keys', kind: 'counter', read: (s) => s.batchedKeys },
   { name: 'refreshes_total', help: 'refreshes', kind: 'counter', read: (s) => s.refreshes },
   { name: 'refresh_failures_total', help: 'refresh_failures', kind: 'counter', read: (s) => s.refreshFailures },
   { name: 'dumps_total', help: 'dumps', kind: 'counter', read: (s) => s.dumps },
