@@ -167,7 +167,8 @@ export function attachEngine<K, V>(
   const engine = new CacheEngine<K, V>(
     config,
     {
-      load: (key, context) => store.load(key, context),
+      load: store.load && ((key, context) => store.load(key, context)),
+      loadMany: store.loadMany && ((keys, context) => store.loadMany!(keys, context)),
       init: store.init && ((resolved) => store.init!(resolved)),
       refreshFilter: store.refreshFilter && ((key, newValue, oldValue) => store.refreshFilter!(key, newValue, oldValue)),
       revive: store.revive && ((value) => store.revive!(value)),

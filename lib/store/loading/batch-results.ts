@@ -1,5 +1,7 @@
 import * as messages from '../../cache-worker.messages.js';
+import { describeError } from '../../utils/describe.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
+import { readLoadResult, type LoadOutcome } from './load-result.js';
 
 /** What one `loadMany` call answered, matched to the keys it was asked for. */
 export interface MatchedResults {
@@ -50,4 +52,51 @@ function matchPairs<K>(keys: readonly K[], answer: Iterable<unknown>): MatchedRe
     }
   }
   return { results, unasked, repeated };
+}
+
+/** What one `loadMany` call gave each of its keys. */
+export interface BatchOutcomes<V> {
+  /** The outcome of each key, at the key's index in the batch. */
+  outcomes: LoadOutcome<V>[];
+  /** How many outcomes are failures. */
+  failed: number;
+  /** Why the whole call failed, or null when it answered something readable. */
+  error: string | null;
+  unasked: number;
+  repeated: number;
+}
+
+/**
+ * The outcome of every key of a batch: from the call's `failure` (a throw, a rejection, a timeout, an
+ * abort) or from its `answer`. A key without a result fails naming it; an unreadable answer fails them all.
+ */
+export function batchOutcomes<K, V>(
+  keys: readonly K[],
+  failure: string | null,
+  answer: unknown,
+  keyText: (key: K) => string,
+): BatchOutcomes<V> {
+  let error = failure;
+  let matched: MatchedResults | null = null;
+  if (error === null) {
+    try {
+      matched = matchResults(keys, answer);
+    } catch (thrown) {
+      error = describeError(thrown);
+    }
+  }
+  if (matched === null) {
+    const failed: LoadOutcome<V> = { ok: false, error: error! };
+    return { outcomes: keys.map(() => failed), failed: keys.length, error, unasked: 0, repeated: 0 };
+  }
+  let failed = 0;
+  const outcomes = new Array<LoadOutcome<V>>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const result = matched.results[i];
+    const outcome: LoadOutcome<V> =
+      result === undefined ? { ok: false, error: messages.loadManyNoResult(keyText(keys[i]!)) } : readLoadResult<V>(result);
+    if (!outcome.ok) failed++;
+    outcomes[i] = outcome;
+  }
+  return { outcomes, failed, error: null, unasked: matched.unasked, repeated: matched.repeated };
 }
