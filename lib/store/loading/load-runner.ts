@@ -52,15 +52,7 @@ export class LoadRunner<K> {
    * with its key at `failureLevel` (refreshes summarize theirs).
    */
   start<V>(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug', done: (outcome: LoadOutcome<V>) => void): void {
-    const call = this.open(key, null, timeoutMs, failureLevel, done);
-    let returned: unknown;
-    try {
-      returned = this.loaders.load!(key, call.context);
-    } catch (error) {
-      this.settleSoon(call, describeError(error), undefined);
-      return;
-    }
-    this.follow(call, returned);
+    this.run(this.open(key, null, timeoutMs, failureLevel, done));
   }
 
   /**
@@ -68,15 +60,7 @@ export class LoadRunner<K> {
    * order of `keys`, exactly once and never synchronously. Its failures are logged once, at `failureLevel`.
    */
   startBatch<V>(keys: K[], timeoutMs: number, failureLevel: 'warn' | 'debug', done: (outcomes: LoadOutcome<V>[]) => void): void {
-    const call = this.open(keys[0]!, keys, timeoutMs, failureLevel, done);
-    let returned: unknown;
-    try {
-      returned = this.loaders.loadMany!(keys, call.context);
-    } catch (error) {
-      this.settleSoon(call, describeError(error), undefined);
-      return;
-    }
-    this.follow(call, returned);
+    this.run(this.open(keys[0]!, keys, timeoutMs, failureLevel, done));
   }
 
   private open(
@@ -97,8 +81,15 @@ export class LoadRunner<K> {
     return call;
   }
 
-  /** Settles `call` with what its loader returned, now or once it resolves. */
-  private follow(call: LoadCall<K>, returned: unknown): void {
+  /** Calls the loader of `call`, and settles the call with what it returned, now or once it resolves. */
+  private run(call: LoadCall<K>): void {
+    let returned: unknown;
+    try {
+      returned = call.keys === null ? this.loaders.load!(call.key, call.context) : this.loaders.loadMany!(call.keys, call.context);
+    } catch (error) {
+      this.settleSoon(call, describeError(error), undefined);
+      return;
+    }
     if (!isThenable(returned)) {
       this.settleSoon(call, null, returned);
       return;
