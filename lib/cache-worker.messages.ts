@@ -64,7 +64,7 @@ export const loadExtraInvalid = (key: string, error: string) => `load(${key}) re
 export const loadDebug = (key: string, ms: number) => `load(${key}) took ${ms.toFixed(1)} ms`;
 export const invalidKey = (error: string) => `invalid key: ${error}`;
 export const invalidKeys = (bucket: string, method: string) =>
-  `cache worker "${bucket}": ${method}(keys): expected an array or another iterable of keys`;
+  `cache worker "${bucket}": ${method}(keys): expected an array or another iterable of keys (not a string); answered []`;
 
 // Batch loads (loadMany)
 export const loadManyInvalidResult = () =>

@@ -115,10 +115,8 @@ export class CacheEngine<K, V> {
    * misses of one call share `loadMany` calls (or call `load` once per distinct key).
    */
   fetchMany(keys: Iterable<K>, options?: FetchOptions): Promise<FetchResult<V>[]> {
-    let list: readonly K[];
-    try {
-      list = Array.isArray(keys) ? keys : Array.from(keys);
-    } catch {
+    const list = listOf(keys);
+    if (list === null) {
       this.logger.warn(messages.invalidKeys(this.config.bucket, 'fetchMany'));
       return Promise.resolve([]);
     }
@@ -319,5 +317,15 @@ export class CacheEngine<K, V> {
 
   private keyText(key: K): string {
     return describeKey(key, this.config.redactKeys);
+  }
+}
+
+/** The keys of `fetchMany` as an array, or null when they are not an iterable (or a string, surely not meant as characters). */
+function listOf<K>(keys: Iterable<K>): readonly K[] | null {
+  try {
+    if (typeof keys === 'string' || typeof (keys as Partial<Iterable<K>> | null)?.[Symbol.iterator] !== 'function') return null;
+    return Array.isArray(keys) ? keys : Array.from(keys);
+  } catch {
+    return null; // iterating threw
   }
 }

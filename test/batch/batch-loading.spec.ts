@@ -119,11 +119,13 @@ describe('batch loading: fetchMany and getMany', () => {
   it('getMany gives the default where a key can not be had; neither ever rejects', async () => {
     const source = new BulkSource();
     source.respond = (keys) => new Map(keys.filter((key) => key !== 'gone').map((key) => [key, okValue(key)]));
-    const { store } = await boot({ bucket: 'defaults' }, source);
+    const { store, logger } = await boot({ bucket: 'defaults' }, source);
     expect(await store.getMany(['a', 'gone'])).toEqual([valueOf('a'), undefined]);
     expect(await store.getMany(['gone', 'b'], { default: 'none' })).toEqual(['none', valueOf('b')]);
     expect(await store.fetchMany([])).toEqual([]);
     expect(await store.fetchMany(42 as never)).toEqual([]);
+    expect(await store.getMany('ab')).toEqual([]);
+    expect(logger.at('warn', 'cache worker "defaults": fetchMany(keys): expected an array or another iterable of keys')).toHaveLength(2);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(await store.fetchMany(['a', cyclic as never])).toEqual([
