@@ -4,7 +4,7 @@ import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { BatchReport } from '../engine-observer.js';
-import { batchOutcomes } from './batch-results.js';
+import { batchOutcomes, type BatchOutcomes } from './batch-results.js';
 import { readLoadResult, type LoadOutcome } from './load-result.js';
 import { TimeoutList, type TimeoutEntry } from './timeout-list.js';
 
@@ -144,26 +144,29 @@ export class LoadRunner<K> {
 
   private settleBatch(call: LoadCall<K>, keys: K[], failure: string | null, answer: unknown): void {
     const read = batchOutcomes<K, unknown>(keys, failure, answer, this.keyText);
+    this.logBatch(call, keys, read);
     const { outcomes, failed, error } = read;
-    const log = this.logger[call.failureLevel].bind(this.logger);
+    for (let i = 0; i < keys.length; i++) this.onSettled(keys[i]!, outcomes[i]!, call.started);
+    this.onBatchSettled({ keys, failed, error, durationMs: performance.now() - call.started });
+    (call.done as (outcomes: LoadOutcome<unknown>[]) => void)(outcomes);
+  }
+
+  /** One line per batch that failed, whole or in part, naming a few keys; ignored results and the duration at debug. */
+  private logBatch(call: LoadCall<K>, keys: K[], { outcomes, failed, error, unasked, repeated }: BatchOutcomes<unknown>): void {
     if (error !== null) {
       const named = keys.slice(0, SAMPLE_KEYS).map(this.keyText).join(', ') + (keys.length > SAMPLE_KEYS ? ', …' : '');
-      log(messages.batchFailed(keys.length, named, error));
+      this.logger[call.failureLevel](messages.batchFailed(keys.length, named, error));
     } else if (failed > 0) {
       const sample: string[] = [];
       for (let i = 0; i < keys.length && sample.length < SAMPLE_KEYS; i++) {
         const outcome = outcomes[i]!;
         if (!outcome.ok) sample.push(`${this.keyText(keys[i]!)}: ${outcome.error}`);
       }
-      log(messages.batchKeysFailed(failed, keys.length, sample));
+      this.logger[call.failureLevel](messages.batchKeysFailed(failed, keys.length, sample));
     }
-    if (this.logger.isDebugEnabled?.() !== false) {
-      if (read.unasked > 0 || read.repeated > 0) this.logger.debug(messages.batchIgnored(keys.length, read.unasked, read.repeated));
-      this.logger.debug(messages.batchDebug(keys.length, performance.now() - call.started));
-    }
-    for (let i = 0; i < keys.length; i++) this.onSettled(keys[i]!, outcomes[i]!, call.started);
-    this.onBatchSettled({ keys, failed, error, durationMs: performance.now() - call.started });
-    (call.done as (outcomes: LoadOutcome<unknown>[]) => void)(outcomes);
+    if (this.logger.isDebugEnabled?.() === false) return;
+    if (unasked > 0 || repeated > 0) this.logger.debug(messages.batchIgnored(keys.length, unasked, repeated));
+    this.logger.debug(messages.batchDebug(keys.length, performance.now() - call.started));
   }
 
   /** Settles `call` with the failure `text`, then fires its signal with it. */
