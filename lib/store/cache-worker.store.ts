@@ -17,9 +17,9 @@ import type { CacheWorkerLogger } from './logger.interface.js';
 const ENGINE = Symbol('nest-cache-worker:engine');
 
 /**
- * The base class of every cache worker. Extend it, implement `load(key)`, decorate the class with
- * `@CacheWorker({ bucket })` and register it with `CacheWorkerModule.forFeature`. Every read method
- * is inherited; none of them throws.
+ * The base class of every cache worker. Extend it, implement `load(key)` (and, for a source that
+ * answers in bulk, `loadMany(keys)`), decorate the class with `@CacheWorker({ bucket })` and register
+ * it with `CacheWorkerModule.forFeature`. Every read method is inherited; none of them throws.
  */
 export abstract class CacheWorkerStore<K = unknown, V = unknown> {
   private [ENGINE]: CacheEngine<K, V> | undefined;
