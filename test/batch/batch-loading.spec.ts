@@ -204,6 +204,17 @@ describe('batch loading: bootstrap, events and metrics', () => {
     );
   });
 
+  it("a CacheWorkerBatchStore's own load asks loadMany for the one key, without touching the bucket", async () => {
+    const source = new BulkSource();
+    source.respond = (keys) => new Map(keys.filter((key) => key !== 'gone').map((key) => [key, okValue(key)]));
+    const { store } = await boot({ bucket: 'own-load' }, source);
+    const context = { signal: new AbortController().signal };
+    expect(await store.load('a', context)).toEqual(okValue('a'));
+    expect(await store.load('gone', context)).toEqual({ ok: false, error: 'loadMany gave no result for "gone"' });
+    expect(source.calls).toEqual([['a'], ['gone']]);
+    expect(store.size).toBe(0);
+  });
+
   it('emits cache-worker.batch-loaded per call, and loaded or load-failed per key', async () => {
     @Injectable()
     class Listener {
