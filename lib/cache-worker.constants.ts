@@ -16,6 +16,8 @@ export const DEFAULT_SETTINGS: Readonly<CacheWorkerSettings> = Object.freeze({
   cacheEnabled: true,
   refreshConcurrency: 16,
   loadTimeout: 30_000,
+  batchSize: 100,
+  batchDelay: 0,
   shutdownTimeout: 5_000,
   dumpDelay: 1_000,
   redactKeys: false,

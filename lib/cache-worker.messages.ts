@@ -11,7 +11,8 @@ export const invalidStoreEntry = (index: number, entry: unknown) =>
   '; expected a class decorated with @CacheWorker, or { store: TheClass, ...overrides } (undefined often means a circular import)';
 export const notAStore = (storeName: string) =>
   `${storeName} is decorated with @CacheWorker but does not extend CacheWorkerStore`;
-export const missingLoad = (bucket: string) => `${where(bucket, 'load')}: the store has no load(key) method`;
+export const missingLoad = (bucket: string) =>
+  `${where(bucket, 'load')}: the store has neither a load(key) nor a loadMany(keys) method; it needs at least one`;
 export const missingWeigh = (bucket: string) =>
   `${where(bucket, 'maxWeight')}: a bound on the weight needs the store's weigh(key, value) method`;
 export const emptyBucket = (storeName: string) =>
@@ -67,6 +68,22 @@ export const loadInvalidResult = () => `load returned something that is not a Lo
 export const loadExtraInvalid = (key: string, error: string) => `load(${key}) returned an extra that can't be read: ${error}`;
 export const loadDebug = (key: string, ms: number) => `load(${key}) took ${ms.toFixed(1)} ms`;
 export const invalidKey = (error: string) => `invalid key: ${error}`;
+export const invalidKeys = (bucket: string, method: string) =>
+  `cache worker "${bucket}": ${method}(keys): expected an array or another iterable of keys (not a string); answered []`;
+
+// Batch loads (loadMany)
+export const loadManyInvalidResult = () =>
+  `loadMany returned something that is not a Map, an array of LoadResult in the order of the keys, ` +
+  `or an iterable of [key, LoadResult] pairs`;
+export const loadManyInvalidPair = () => `loadMany returned an entry that is not a [key, LoadResult] pair`;
+export const loadManyNoResult = (key: string) => `loadMany gave no result for ${key}`;
+export const batchFailed = (size: number, sample: string, error: string) =>
+  `loadMany of ${size} keys (${sample}) failed: ${error}`;
+export const batchKeysFailed = (failed: number, size: number, sample: string[]) =>
+  `loadMany: ${failed} of ${size} keys failed (${sample.join('; ')}${failed > sample.length ? '; …' : ''})`;
+export const batchIgnored = (size: number, unasked: number, repeated: number) =>
+  `loadMany of ${size} keys: ignored ${unasked} results for keys not asked for and ${repeated} repeated results`;
+export const batchDebug = (size: number, ms: number) => `loadMany of ${size} keys took ${ms.toFixed(1)} ms`;
 export const keyTooDeep = (limit: number) => `a key may nest at most ${limit} levels (is it cyclic?)`;
 
 // Bounds
@@ -141,7 +158,9 @@ export const metricHelp = (metric: string) => METRIC_HELP[metric] ?? metric;
 const METRIC_HELP: Record<string, string> = {
   hits: 'Reads answered from the bucket without loading',
   misses: 'Reads that had to load',
-  loads: 'Calls of load(key), on demand and in refreshes',
+  loads: 'Keys loaded from the source, by load(key) or in a loadMany batch, on demand and in refreshes',
+  batches: 'Calls of loadMany(keys), on demand and in refreshes',
+  batched_keys: 'Keys asked for in loadMany calls',
   load_errors: 'Loads that failed, timed out or were aborted',
   refreshes: 'Full refreshes completed',
   refresh_failures: 'Keys that failed in full refreshes (their old value was kept)',
@@ -151,6 +170,7 @@ const METRIC_HELP: Record<string, string> = {
   dump_bytes: 'Size of the last dump written, in bytes',
   evictions: 'Entries evicted to keep the bucket within maxEntries and maxWeight',
   load_duration_seconds: 'Duration of load(key), by result',
+  batch_duration_seconds: 'Duration of loadMany(keys) calls, by result',
   refresh_duration_seconds: 'Duration of full refreshes',
   dump_duration_seconds: 'Duration of dump writes',
 };

@@ -57,7 +57,9 @@ function createStoreProvider(entry: Type<CacheWorkerStore> | CacheWorkerStoreDef
       if (!(storeClass.prototype instanceof CacheWorkerStore)) throw new CacheWorkerConfigError(messages.notAStore(storeClass.name));
       const config = resolveConfig({ storeName: storeClass.name, decorator, feature: overrides, root });
       const store = await createInFeatureContext(moduleRef, storeClass, config.bucket);
-      if (typeof store.load !== 'function') throw new CacheWorkerConfigError(messages.missingLoad(config.bucket));
+      if (typeof store.load !== 'function' && typeof store.loadMany !== 'function') {
+        throw new CacheWorkerConfigError(messages.missingLoad(config.bucket));
+      }
       attachEngine(store, config, new CacheWorkerBucketLogger(`${LOGGER_CONTEXT_PREFIX}${config.bucket}`));
       registry.register(store, position);
       return store;

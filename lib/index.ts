@@ -10,6 +10,7 @@ export { CACHE_WORKER_MODULE_OPTIONS } from './cache-worker.module-definition.js
 export { CacheWorkerRegistry } from './cache-worker.registry.js';
 export { DEFAULT_SETTINGS, REFRESH_INTERVAL_PREFIX } from './cache-worker.constants.js';
 export { CacheWorkerStore } from './store/cache-worker.store.js';
+export { CacheWorkerBatchStore } from './store/cache-worker-batch.store.js';
 export type { CacheWorkerLogger } from './store/logger.interface.js';
 export type { CacheWorkerClusterOptions, ClusterRedisInstance, ClusterRedisOptions } from './cluster/index.js';
 export * from './decorators/index.js';

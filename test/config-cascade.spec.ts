@@ -64,6 +64,16 @@ describe('config cascade (child-spec / override merge)', () => {
     await app.close();
   });
 
+  it('batchSize and batchDelay default to 100 keys and no delay, and go through the cascade like every field', async () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ batchSize: 100, batchDelay: 0 });
+    const app = await bootApp([
+      CacheWorkerModule.forRoot({ defaults: { batchSize: 500, batchDelay: 1 } }),
+      CacheWorkerModule.forFeature([{ store: LayeredStore, batchDelay: 5 }]),
+    ]);
+    expect(app.get(LayeredStore).config).toMatchObject({ batchSize: 500, batchDelay: 5 });
+    await app.close();
+  });
+
   it('forRoot defaults apply to every bucket; buckets[bucket] to its bucket only', async () => {
     const app = await bootApp([
       CacheWorkerModule.forRoot({ defaults: { refreshInterval: 0 }, buckets: { plain: { cacheEnabled: false } } }),

@@ -39,6 +39,10 @@ describe('invalid configuration fails bootstrap, naming bucket and field', () =>
     ['a string timeout', { loadTimeout: '100' as never }, 'field "loadTimeout": expected a whole number of milliseconds from 0 to 2147483647, got "100"'],
     ['a negative shutdown timeout', { shutdownTimeout: -5 }, 'field "shutdownTimeout"'],
     ['a timeout beyond what timers accept', { loadTimeout: 2 ** 31 }, 'field "loadTimeout"'],
+    ['a zero batch size', { batchSize: 0 }, 'field "batchSize": expected a whole number of at least 1, got 0'],
+    ['a fractional batch size', { batchSize: 10.5 }, 'field "batchSize"'],
+    ['a negative batch delay', { batchDelay: -1 }, 'field "batchDelay": expected a whole number of milliseconds from 0 to 2147483647, got -1'],
+    ['a batch delay beyond what timers accept', { batchDelay: 2 ** 31 }, 'field "batchDelay"'],
     ['a non-boolean cacheEnabled', { cacheEnabled: 'yes' as never }, 'field "cacheEnabled": expected true or false, got "yes"'],
   ])('in @CacheWorker: %s', async (_name, settings, message) => {
     const Store = storeWith({ bucket: 'bad', ...settings });

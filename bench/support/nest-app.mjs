@@ -7,17 +7,25 @@ import { CacheWorker, CacheWorkerModule, CacheWorkerStore } from '../../dist/ind
 /**
  * Boots a real Nest application context with one cache worker store, the way an app declares it
  * (decorators applied by hand: this is plain JavaScript). `load(key)` calls `source(key)` and counts
- * the calls, so a hit-path measurement can prove that no load ran.
+ * the calls, so a hit-path measurement can prove that no load ran. With `bulkSource`, the store also
+ * has `loadMany(keys)`, which calls it and counts its calls in `counter.batches`.
  *
- * @param {{ bucket: string, source: (key: unknown) => unknown, settings?: Record<string, unknown> }} options
+ * @param {{ bucket: string, source: (key: unknown) => unknown, bulkSource?: (keys: unknown[]) => unknown,
+ *   settings?: Record<string, unknown> }} options
  */
-export async function startStoreApp({ bucket, source, settings = {} }) {
-  const counter = { loads: 0 };
+export async function startStoreApp({ bucket, source, bulkSource, settings = {} }) {
+  const counter = { loads: 0, batches: 0 };
   class BenchStore extends CacheWorkerStore {
     load(key) {
       counter.loads++;
       return source(key);
     }
+  }
+  if (bulkSource) {
+    BenchStore.prototype.loadMany = function loadMany(keys) {
+      counter.batches++;
+      return bulkSource(keys);
+    };
   }
   CacheWorker({ bucket, refreshInterval: 0, ...settings })(BenchStore);
   class BenchAppModule {}

@@ -28,6 +28,8 @@ const CHECKS: Record<keyof CacheWorkerSettings, Check> = {
   cacheEnabled: boolean,
   refreshConcurrency: count(false),
   loadTimeout: durationMs(false),
+  batchSize: count(false),
+  batchDelay: durationMs(false),
   shutdownTimeout: durationMs(false),
   dumpDelay: durationMs(false),
   redactKeys: boolean,

@@ -44,6 +44,7 @@ export class CacheWorkerEventsBridge implements OnModuleInit {
       engineOf(store).observe({
         loaded: (key, durationMs) => emit(CACHE_WORKER_EVENTS.loaded, { key, durationMs }),
         loadFailed: (key, error, durationMs) => emit(CACHE_WORKER_EVENTS.loadFailed, { key, error, durationMs }),
+        batchLoaded: (batch) => emit(CACHE_WORKER_EVENTS.batchLoaded, batch),
         refreshed: (result) => emit(CACHE_WORKER_EVENTS.refreshed, result),
         dumped: (result) => {
           const { ok: _ok, ...payload } = result;

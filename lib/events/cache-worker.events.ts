@@ -9,6 +9,8 @@ export const CACHE_WORKER_EVENTS = Object.freeze({
   loaded: 'cache-worker.loaded',
   /** A `load(key)` failed, timed out or was aborted; payload {@link CacheWorkerLoadFailedEvent}. */
   loadFailed: 'cache-worker.load-failed',
+  /** A `loadMany(keys)` call settled; payload {@link CacheWorkerBatchLoadedEvent}. Each key also gets `loaded` or `loadFailed`. */
+  batchLoaded: 'cache-worker.batch-loaded',
   /** A full refresh finished; payload {@link CacheWorkerRefreshedEvent}. */
   refreshed: 'cache-worker.refreshed',
   /** A dump was written; payload {@link CacheWorkerDumpedEvent}. */
@@ -38,6 +40,20 @@ export interface CacheWorkerLoadFailedEvent<K = unknown> {
   /** Why, as text. */
   error: string;
   /** Time until the load failed. */
+  durationMs: number;
+}
+
+/** Payload of `cache-worker.batch-loaded`. */
+export interface CacheWorkerBatchLoadedEvent<K = unknown> {
+  /** The bucket's name. */
+  bucket: string;
+  /** The keys the call asked for. */
+  keys: readonly K[];
+  /** How many of them failed (all of them when `error` is set). */
+  failed: number;
+  /** Why the whole call failed (a throw, a rejection, a timeout, an abort, a malformed result), else `null`. */
+  error: string | null;
+  /** Time the call took. */
   durationMs: number;
 }
 

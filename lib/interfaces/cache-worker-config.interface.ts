@@ -9,10 +9,14 @@ export interface CacheWorkerSettings {
   refreshInterval: number | null;
   /** `false`: every read calls `load` and nothing is stored. */
   cacheEnabled: boolean;
-  /** Most `load` calls in flight during a full refresh. */
+  /** Most `load` calls (or `loadMany` batches) in flight during a full refresh. */
   refreshConcurrency: number;
-  /** A `load` slower than this (ms) resolves as an error; `0` means no timeout. */
+  /** A `load` (or a `loadMany` batch) slower than this (ms) resolves as an error; `0` means no timeout. */
   loadTimeout: number;
+  /** Most keys in one `loadMany` call (stores that implement `loadMany`). */
+  batchSize: number;
+  /** How long (ms) a miss waits for others to share its `loadMany` call; `0`: the misses of one event-loop turn. */
+  batchDelay: number;
   /** Longest time (ms) `app.close()` waits for in-flight loads before the final dump. */
   shutdownTimeout: number;
   /** Delay (ms) that coalesces the dump written after changes; `0` writes on the next tick. */

@@ -31,3 +31,15 @@ export interface LoadFailure {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LoadResult<V, K = any> = LoadSuccess<K, V> | LoadFailure;
+
+/**
+ * What a store's `loadMany(keys)` returns or resolves to: a `Map` from key to result, an array of
+ * results in the order of `keys`, or an iterable of `[key, result]` pairs. Keys match by value, as
+ * bucket keys do; a key left without a result fails with an error naming it, and results for keys
+ * not asked for are ignored.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LoadManyResult<V, K = any> =
+  | ReadonlyMap<K, LoadResult<V, K>>
+  | ReadonlyArray<LoadResult<V, K> | undefined>
+  | Iterable<readonly [K, LoadResult<V, K>]>;

@@ -14,10 +14,14 @@ export interface CacheWorkerStats {
   hits: number;
   /** Reads that found no cached value. */
   misses: number;
-  /** Calls of `load`. */
+  /** Keys loaded from the source: calls of `load`, plus the keys of `loadMany` calls. */
   loads: number;
-  /** Calls of `load` that failed, threw or timed out. */
+  /** Loads of a key that failed, threw or timed out (alone or in a batch). */
   loadErrors: number;
+  /** Calls of `loadMany`. */
+  batches: number;
+  /** Keys asked for in `loadMany` calls, summed over all of them. */
+  batchedKeys: number;
   /** Full refreshes run. */
   refreshes: number;
   /** Refresh ticks skipped because the previous refresh was still running. */

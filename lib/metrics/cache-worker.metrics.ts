@@ -16,6 +16,8 @@ const FROM_STATS: ReadonlyArray<{ name: string; help: string; kind: 'counter' | 
   { name: 'misses_total', help: 'misses', kind: 'counter', read: (s) => s.misses },
   { name: 'loads_total', help: 'loads', kind: 'counter', read: (s) => s.loads },
   { name: 'load_errors_total', help: 'load_errors', kind: 'counter', read: (s) => s.loadErrors },
+  { name: 'batches_total', help: 'batches', kind: 'counter', read: (s) => s.batches },
+  { name: 'batched_keys_total', help: 'batched_keys', kind: 'counter', read: (s) => s.batchedKeys },
   { name: 'refreshes_total', help: 'refreshes', kind: 'counter', read: (s) => s.refreshes },
   { name: 'refresh_failures_total', help: 'refresh_failures', kind: 'counter', read: (s) => s.refreshFailures },
   { name: 'dumps_total', help: 'dumps', kind: 'counter', read: (s) => s.dumps },
@@ -30,7 +32,7 @@ const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.
 
 /**
  * Exports the cache workers' metrics to Prometheus through `prom-client`: counters and gauges from
- * `stats()` (read when scraped, labelled by `bucket`) and histograms of load, refresh and dump
+ * `stats()` (read when scraped, labelled by `bucket`) and histograms of load, batch, refresh and dump
  * durations. Metrics are registered at module init and removed at module destroy.
  */
 @Injectable()
@@ -62,6 +64,7 @@ export class CacheWorkerMetrics implements OnModuleInit, OnModuleDestroy {
       });
     }
     const loadDuration = this.histogram('load_duration_seconds', ['bucket', 'result']);
+    const batchDuration = this.histogram('batch_duration_seconds', ['bucket', 'result']);
     const refreshDuration = this.histogram('refresh_duration_seconds', ['bucket']);
     const dumpDuration = this.histogram('dump_duration_seconds', ['bucket']);
     for (const store of workers.getStores()) {
@@ -69,6 +72,8 @@ export class CacheWorkerMetrics implements OnModuleInit, OnModuleDestroy {
       engineOf(store).observe({
         loaded: (_key, ms) => loadDuration.observe({ bucket, result: 'ok' }, ms / 1000),
         loadFailed: (_key, _error, ms) => loadDuration.observe({ bucket, result: 'error' }, ms / 1000),
+        batchLoaded: ({ error, durationMs }) =>
+          batchDuration.observe({ bucket, result: error === null ? 'ok' : 'error' }, durationMs / 1000),
         refreshed: ({ durationMs }) => refreshDuration.observe({ bucket }, durationMs / 1000),
         dumped: ({ durationMs }) => dumpDuration.observe({ bucket }, durationMs / 1000),
       });

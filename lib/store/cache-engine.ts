@@ -50,15 +50,29 @@ export class CacheEngine<K, V> {
     const observers = (this.observers = new ObserverList<K, V>(logger));
     const keyText = (key: K) => this.keyText(key);
     this.bucket = new Bucket<K, V>(bucketBounds(config, callbacks, logger, keyText));
-    const runner = new LoadRunner(callbacks.load, logger, keyText, (key, outcome, started) => {
-      if (!observers.listening) return; // one call per load: skip building the arguments
-      const durationMs = performance.now() - started;
-      if (outcome.ok) observers.notify('loaded', key, durationMs);
-      else observers.notify('loadFailed', key, outcome.error, durationMs);
-    });
-    this.flights = new Flights(config, runner, this.counters, logger, (key, outcome) => {
-      if (this.storeLoaded(key, outcome) && observers.listening) observers.notify('loadStored', key, outcome.value, outcome.extra);
-    });
+    const runner = new LoadRunner(
+      callbacks,
+      logger,
+      keyText,
+      (key, outcome, started) => {
+        if (!observers.listening) return; // one call per load: skip building the arguments
+        const durationMs = performance.now() - started;
+        if (outcome.ok) observers.notify('loaded', key, durationMs);
+        else observers.notify('loadFailed', key, outcome.error, durationMs);
+      },
+      (report) => observers.notify('batchLoaded', report),
+    );
+    const batched = callbacks.loadMany !== undefined;
+    this.flights = new Flights(
+      config,
+      runner,
+      this.counters,
+      logger,
+      (key, outcome) => {
+        if (this.storeLoaded(key, outcome) && observers.listening) observers.notify('loadStored', key, outcome.value, outcome.extra);
+      },
+      batched,
+    );
     this.dumps = new DumpScheduler(config, this.bucket, this.counters, logger, {
       dumped: (result) => observers.notify('dumped', result),
       dumpFailed: (error) => observers.notify('dumpFailed', error),
@@ -97,6 +111,41 @@ export class CacheEngine<K, V> {
     } catch (error) {
       return Promise.resolve({ ok: false, error: messages.invalidKey(describeError(error)) });
     }
+  }
+
+  /**
+   * `fetch` of many keys, answered in their order: hits at once, misses through their flights, so the
+   * misses of one call share `loadMany` calls (or call `load` once per distinct key).
+   */
+  fetchMany(keys: Iterable<K>, options?: FetchOptions): Promise<FetchResult<V>[]> {
+    const list = listOf(keys);
+    if (list === null) {
+      this.logger.warn(messages.invalidKeys(this.config.bucket, 'fetchMany'));
+      return Promise.resolve([]);
+    }
+    const reload = options?.reload === true;
+    const results = new Array<FetchResult<V> | Promise<FetchResult<V>>>(list.length);
+    let loading = false;
+    for (let i = 0; i < list.length; i++) {
+      const key = list[i]!;
+      try {
+        if (!reload) {
+          const value = this.bucket.read(key);
+          if (value !== undefined || this.bucket.has(key)) {
+            this.counters.hits++;
+            results[i] = { ok: true, value: value as V };
+            continue;
+          }
+        }
+        this.counters.misses++;
+        results[i] = this.flights.fetch(key, options);
+        loading = true;
+      } catch (error) {
+        results[i] = { ok: false, error: messages.invalidKey(describeError(error)) };
+      }
+    }
+    // All hits: no promise per key.
+    return loading ? Promise.all(results) : Promise.resolve(results as FetchResult<V>[]);
   }
 
   async fetchNoSave(key: K, options?: FetchOptions): Promise<FetchNoSaveResult<V>> {
@@ -289,4 +338,14 @@ function bucketBounds<K, V>(
   if (maxEntries === null && maxWeight === null) return null;
   if (maxWeight !== null && !callbacks.weigh) throw new CacheWorkerConfigError(messages.missingWeigh(config.bucket));
   return { maxEntries, maxWeight, weigh: callbacks.weigh ? safeWeigher(callbacks.weigh, logger, keyText) : null };
+}
+
+/** The keys of `fetchMany` as an array, or null when they are not an iterable (or a string, surely not meant as characters). */
+function listOf<K>(keys: Iterable<K>): readonly K[] | null {
+  try {
+    if (typeof keys === 'string' || typeof (keys as Partial<Iterable<K>> | null)?.[Symbol.iterator] !== 'function') return null;
+    return Array.isArray(keys) ? keys : Array.from(keys);
+  } catch {
+    return null; // iterating threw
+  }
 }

@@ -8,7 +8,7 @@ import type {
   RefreshResult,
 } from '../interfaces/fetch-result.interface.js';
 import type { InitResult } from '../interfaces/init-result.interface.js';
-import type { LoadContext, LoadResult } from '../interfaces/load-result.interface.js';
+import type { LoadContext, LoadManyResult, LoadResult } from '../interfaces/load-result.interface.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
 import { notRegistered } from '../cache-worker.messages.js';
 import { CacheWorkerConfigError } from '../errors/cache-worker.errors.js';
@@ -18,9 +18,9 @@ import type { CacheWorkerLogger } from './logger.interface.js';
 const ENGINE = Symbol('nest-cache-worker:engine');
 
 /**
- * The base class of every cache worker. Extend it, implement `load(key)`, decorate the class with
- * `@CacheWorker({ bucket })` and register it with `CacheWorkerModule.forFeature`. Every read method
- * is inherited; none of them throws.
+ * The base class of every cache worker. Extend it, implement `load(key)` (and, for a source that
+ * answers in bulk, `loadMany(keys)`), decorate the class with `@CacheWorker({ bucket })` and register
+ * it with `CacheWorkerModule.forFeature`. Every read method is inherited; none of them throws.
  */
 export abstract class CacheWorkerStore<K = unknown, V = unknown> {
   private [ENGINE]: CacheEngine<K, V> | undefined;
@@ -31,6 +31,16 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
    * becomes `{ ok: false, error }`. The signal fires on timeout and at shutdown.
    */
   abstract load(key: K, context: LoadContext): LoadResult<V, K> | Promise<LoadResult<V, K>>;
+
+  /**
+   * Optional: loads many keys in one call of the source (`WHERE id IN (...)`, a bulk endpoint, `MGET`).
+   * When present, every load goes through it: concurrent misses, `fetchMany` and full refreshes, in
+   * batches of at most `batchSize` keys. Return a `Map` from key to `LoadResult`, an array of results in
+   * the order of `keys`, or an iterable of `[key, LoadResult]` pairs. The signal fires when the batch
+   * times out (`loadTimeout`) and at shutdown. A store whose source only answers in bulk extends
+   * `CacheWorkerBatchStore` instead.
+   */
+  loadMany?(keys: K[], context: LoadContext): LoadManyResult<V, K> | Promise<LoadManyResult<V, K>>;
 
   /** Optional: runs at startup only when no dump was loaded; may seed the bucket. */
   init?(config: CacheWorkerConfig): InitResult<K, V> | Promise<InitResult<K, V>>;
@@ -66,6 +76,20 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
   async get(key: K, options?: GetOptions<V>): Promise<V | undefined> {
     const result = await this.engine.fetch(key, options);
     return result.ok ? result.value : options?.default;
+  }
+
+  /**
+   * The results of `keys`, in their order: hits from the bucket, misses loaded together (by as few
+   * `loadMany` calls as `batchSize` allows, or by `load` once per distinct key). Never rejects.
+   */
+  fetchMany(keys: Iterable<K>, options?: FetchOptions): Promise<FetchResult<V>[]> {
+    return this.engine.fetchMany(keys, options);
+  }
+
+  /** The values of `keys`, in their order; `options.default` (else `undefined`) where one can't be had. Never rejects. */
+  async getMany(keys: Iterable<K>, options?: GetOptions<V>): Promise<(V | undefined)[]> {
+    const results = await this.engine.fetchMany(keys, options);
+    return results.map((result) => (result.ok ? result.value : options?.default));
   }
 
   /** The cached value of `key`, without ever loading. */
@@ -155,7 +179,8 @@ export function attachEngine<K, V>(
   const engine = new CacheEngine<K, V>(
     config,
     {
-      load: (key, context) => store.load(key, context),
+      load: store.load && ((key, context) => store.load(key, context)),
+      loadMany: store.loadMany && ((keys, context) => store.loadMany!(keys, context)),
       init: store.init && ((resolved) => store.init!(resolved)),
       refreshFilter: store.refreshFilter && ((key, newValue, oldValue) => store.refreshFilter!(key, newValue, oldValue)),
       revive: store.revive && ((value) => store.revive!(value)),

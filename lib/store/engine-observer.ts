@@ -7,6 +7,17 @@ export type BucketChange<K, V> =
   | { type: 'invalidate'; key: K }
   | { type: 'clear' };
 
+/** One settled `loadMany` call. */
+export interface BatchReport<K> {
+  /** The keys it was asked for. */
+  keys: readonly K[];
+  /** How many of them failed (all of them when `error` is set). */
+  failed: number;
+  /** Why the whole batch failed (a throw, a rejection, a timeout, an abort, a malformed result), else null. */
+  error: string | null;
+  durationMs: number;
+}
+
 /**
  * What integrations (events, metrics, cluster mode) hear from an engine. Every method is optional,
  * and an observer that throws is logged and ignored: it can never break a read or a write.
@@ -14,6 +25,8 @@ export type BucketChange<K, V> =
 export interface EngineObserver<K = unknown, V = unknown> {
   loaded?(key: K, durationMs: number): void;
   loadFailed?(key: K, error: string, durationMs: number): void;
+  /** A `loadMany` call settled; each of its keys is also told through `loaded` or `loadFailed`. */
+  batchLoaded?(batch: BatchReport<K>): void;
   refreshed?(result: RefreshResult): void;
   dumped?(result: Extract<DumpResult, { ok: true }>): void;
   dumpFailed?(error: string): void;

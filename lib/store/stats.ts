@@ -6,6 +6,8 @@ export class StatsCounters {
   misses = 0;
   loads = 0;
   loadErrors = 0;
+  batches = 0;
+  batchedKeys = 0;
   refreshes = 0;
   refreshesSkipped = 0;
   refreshFailures = 0;
@@ -30,6 +32,8 @@ export class StatsCounters {
       misses: this.misses,
       loads: this.loads,
       loadErrors: this.loadErrors,
+      batches: this.batches,
+      batchedKeys: this.batchedKeys,
       refreshes: this.refreshes,
       refreshesSkipped: this.refreshesSkipped,
       refreshFailures: this.refreshFailures,

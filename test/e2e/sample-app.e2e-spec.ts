@@ -78,6 +78,25 @@ describe('sample app over HTTP', () => {
     expect(stats).toMatchObject({ bucket: 'widgets', size: 2, hits: 1, loads: 2, loadErrors: 0, startedFrom: 'empty' });
   });
 
+  it('serves GET /widgets?ids= from one bulk call of the source, and later reads from memory', async () => {
+    const app = await boot();
+    const http = request(app.getHttpServer());
+
+    const page = await http.get('/widgets?ids=3,1,nope,2').expect(200);
+    expect(page.body).toEqual([
+      expect.objectContaining({ id: '3', name: 'Widget 3' }),
+      expect.objectContaining({ id: '1', name: 'Widget 1' }),
+      null,
+      expect.objectContaining({ id: '2', name: 'Widget 2' }),
+    ]);
+    expect(app.get(WidgetApi).calls).toBe(1);
+
+    expect((await http.get('/widgets/1').expect(200)).headers['x-cache']).toBe('HIT');
+    await http.get('/widgets?ids=1,2,3').expect(200);
+    expect(app.get(WidgetApi).calls).toBe(1);
+    expect((await http.get('/stats').expect(200)).body).toMatchObject({ size: 3, loads: 4, loadErrors: 1, batches: 1, batchedKeys: 4 });
+  });
+
   it('answers 404 for an id the source does not know, and caches nothing for it', async () => {
     const app = await boot();
     const http = request(app.getHttpServer());

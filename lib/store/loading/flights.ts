@@ -6,7 +6,9 @@ import type { BucketChange } from '../engine-observer.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
-import type { LoadOutcome, LoadRunner } from './load-runner.js';
+import { Batcher } from './batcher.js';
+import type { LoadOutcome } from './load-result.js';
+import type { LoadRunner } from './load-runner.js';
 
 /** A load that succeeded. */
 export type LoadedOutcome<V> = Extract<LoadOutcome<V>, { ok: true }>;
@@ -22,15 +24,33 @@ export interface Flight<V> {
   superseded?: boolean;
 }
 
+/** The flight of a key loaded in a `loadMany` batch: settled by the batch, so it keeps its key and resolver. */
+class BatchedFlight<K, V> implements Flight<V> {
+  save = false;
+  result?: Promise<FetchResult<V>>;
+  superseded?: boolean;
+  readonly promise: Promise<LoadOutcome<V>>;
+  resolve!: (outcome: LoadOutcome<V>) => void;
+
+  constructor(readonly key: K) {
+    this.promise = new Promise((resolve) => (this.resolve = resolve));
+  }
+}
+
 /** How many flights end before their Map is renewed (see `end`). */
 const RENEW_FLIGHTS_AFTER = 1024;
 
-/** One load per key in flight, shared by every reader of that key; a write wins over the loads of its key. */
+/**
+ * One load per key in flight, shared by every reader of that key; a write wins over the loads of its
+ * key. With `batched` (the store has `loadMany`), every load of a miss waits in the batcher for others
+ * to share its `loadMany` call, and a refresh loads its keys a batch at a time.
+ */
 export class Flights<K, V> {
   private flights = new ValueKeyedMap<K, Flight<V>>();
   /** Flights ended since `flights` was last renewed. */
   private ended = 0;
   private closed = false;
+  private readonly batcher: Batcher<BatchedFlight<K, V>> | null;
 
   constructor(
     private readonly config: CacheWorkerConfig,
@@ -39,7 +59,17 @@ export class Flights<K, V> {
     private readonly logger: CacheWorkerLogger,
     /** Stores a loaded value that some caller of its flight wants saved. */
     private readonly save: (key: K, outcome: LoadedOutcome<V>) => void,
-  ) {}
+    batched: boolean,
+  ) {
+    this.batcher = batched
+      ? new Batcher(config.batchSize, config.batchDelay, (flights, timeoutMs) => this.runBatch(flights, timeoutMs, 'warn'))
+      : null;
+  }
+
+  /** Whether loads go through `loadMany`. */
+  get batched(): boolean {
+    return this.batcher !== null;
+  }
 
   /** A `fetch` that missed: joins the flight of `key` or starts one. */
   fetch(key: K, options: FetchOptions | undefined): Promise<FetchResult<V>> {
@@ -78,6 +108,31 @@ export class Flights<K, V> {
   }
 
   /**
+   * The flights a full refresh waits on for `keys` (distinct): those in flight, and one `loadMany` call,
+   * started now, for the others; its failures log at debug.
+   */
+  forRefreshBatch(keys: readonly K[]): Flight<V>[] {
+    const flights = new Array<Flight<V>>(keys.length);
+    const fresh: BatchedFlight<K, V>[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      let flight = this.flights.get(key);
+      if (flight === undefined) {
+        if (this.closed) flight = abortedFlight();
+        else {
+          const batched = new BatchedFlight<K, V>(key);
+          this.flights.set(key, batched);
+          fresh.push(batched);
+          flight = batched;
+        }
+      }
+      flights[i] = flight;
+    }
+    if (fresh.length > 0) this.runBatch(fresh, this.config.loadTimeout, 'debug');
+    return flights;
+  }
+
+  /**
    * A write wins over the loads of its key already in flight: their callers still get the loaded value,
    * but it is not stored over the write (a read that joins the load afterwards may still save it).
    */
@@ -96,26 +151,58 @@ export class Flights<K, V> {
    */
   close(timeoutMs: number): Promise<number> {
     this.closed = true;
+    // Misses still waiting for their batch never reach loadMany.
+    if (this.batcher !== null) {
+      const aborted: LoadOutcome<V> = { ok: false, error: messages.loadAborted() };
+      for (const flight of this.batcher.takeWaiting()) {
+        this.end(flight.key);
+        flight.resolve(aborted);
+      }
+    }
     this.runner.abortAll();
     return this.runner.waitForPending(timeoutMs);
   }
 
   private start(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug'): Flight<V> {
-    if (this.closed) {
-      return { save: false, promise: Promise.resolve({ ok: false, error: messages.loadAborted() }) };
+    if (this.closed) return abortedFlight();
+    if (this.batcher !== null) {
+      const flight = new BatchedFlight<K, V>(key);
+      this.flights.set(key, flight);
+      this.batcher.add(flight, timeoutMs);
+      return flight;
     }
     this.counters.loads++;
     const flight: Flight<V> = { save: false, promise: undefined as never };
     flight.promise = new Promise((resolve) =>
       this.runner.start<V>(key, timeoutMs, failureLevel, (outcome) => {
-        this.end(key);
-        if (!outcome.ok) this.counters.loadErrors++;
-        else if (flight.save) this.save(key, outcome);
+        this.land(key, flight, outcome);
         resolve(outcome);
       }),
     );
     this.flights.set(key, flight);
     return flight;
+  }
+
+  /** Runs one `loadMany` for `flights` (which are in `this.flights`) and lands each key's outcome. */
+  private runBatch(flights: BatchedFlight<K, V>[], timeoutMs: number, failureLevel: 'warn' | 'debug'): void {
+    const keys = flights.map((flight) => flight.key);
+    this.counters.loads += keys.length;
+    this.counters.batches++;
+    this.counters.batchedKeys += keys.length;
+    this.runner.startBatch<V>(keys, timeoutMs, failureLevel, (outcomes) => {
+      for (let i = 0; i < flights.length; i++) {
+        const flight = flights[i]!;
+        this.land(flight.key, flight, outcomes[i]!);
+        flight.resolve(outcomes[i]!);
+      }
+    });
+  }
+
+  /** A load of `key` settled: its flight ends, and its value is stored if a caller wants it saved. */
+  private land(key: K, flight: Flight<V>, outcome: LoadOutcome<V>): void {
+    this.end(key);
+    if (!outcome.ok) this.counters.loadErrors++;
+    else if (flight.save) this.save(key, outcome);
   }
 
   /**
@@ -129,6 +216,11 @@ export class Flights<K, V> {
     this.ended = 0;
     this.flights = this.flights.copy();
   }
+}
+
+/** The flight of a load asked for during shutdown: it fails at once. */
+function abortedFlight<V>(): Flight<V> {
+  return { save: false, promise: Promise.resolve({ ok: false, error: messages.loadAborted() }) };
 }
 
 function supersede<V>(flight: Flight<V>): void {

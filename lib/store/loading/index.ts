@@ -1,2 +1,3 @@
 export { Flights, type Flight, type LoadedOutcome } from './flights.js';
-export { isThenable, LoadRunner, type LoadFunction, type LoadOutcome } from './load-runner.js';
+export { isThenable, LoadRunner, type LoadFunction, type LoadManyFunction, type Loaders } from './load-runner.js';
+export type { LoadOutcome } from './load-result.js';

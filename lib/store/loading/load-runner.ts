@@ -3,17 +3,28 @@ import type { LoadContext } from '../../interfaces/load-result.interface.js';
 import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
+import type { BatchReport } from '../engine-observer.js';
+import { batchOutcomes, type BatchOutcomes } from './batch-results.js';
+import { readLoadResult, type LoadOutcome } from './load-result.js';
 import { TimeoutList, type TimeoutEntry } from './timeout-list.js';
 
-/** A settled load: the value (and extra entries to store with it), or the error as text. */
-export type LoadOutcome<V> = { ok: true; value: V; extra: unknown } | { ok: false; error: string };
-
 export type LoadFunction<K> = (key: K, context: LoadContext) => unknown;
+export type LoadManyFunction<K> = (keys: K[], context: LoadContext) => unknown;
+
+/** The user's loaders; a runner is built with at least one. */
+export interface Loaders<K> {
+  load?: LoadFunction<K>;
+  loadMany?: LoadManyFunction<K>;
+}
+
+/** Keys of a failed batch named in its log line. */
+const SAMPLE_KEYS = 3;
 
 /**
- * Runs the user's `load`, turning everything it can do (throw, reject, return garbage, never settle,
- * settle late) into a `LoadOutcome` that always settles within the timeout. It keeps a way to abort
- * every load in flight and every raw promise, so shutdown can abort them and wait for them.
+ * Runs the user's `load` (one key) or `loadMany` (a batch), turning everything it can do (throw,
+ * reject, return garbage, never settle, settle late) into a `LoadOutcome` per key that always settles
+ * within the call's timeout. It keeps a way to abort every call in flight and every raw promise, so
+ * shutdown can abort them and wait for them.
  */
 export class LoadRunner<K> {
   /**
@@ -27,47 +38,71 @@ export class LoadRunner<K> {
   private readonly timeouts = new Map<number, TimeoutList>();
 
   constructor(
-    private readonly load: LoadFunction<K>,
+    private readonly loaders: Loaders<K>,
     private readonly logger: CacheWorkerLogger,
     private readonly keyText: (key: K) => string,
-    /** Told of every settled load, with when it started (`performance.now()`). */
+    /** Told of every settled key, alone or in a batch, with when its call started (`performance.now()`). */
     private readonly onSettled: (key: K, outcome: LoadOutcome<unknown>, started: number) => void,
+    /** Told of every settled batch, after each of its keys. */
+    private readonly onBatchSettled: (report: BatchReport<K>) => void,
   ) {}
 
   /**
-   * Starts one load; `done` gets its outcome exactly once, never synchronously. A failure is logged
+   * Starts one `load`; `done` gets its outcome exactly once, never synchronously. A failure is logged
    * with its key at `failureLevel` (refreshes summarize theirs).
    */
   start<V>(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug', done: (outcome: LoadOutcome<V>) => void): void {
+    this.run(this.open(key, null, timeoutMs, failureLevel, done));
+  }
+
+  /**
+   * Starts one `loadMany` for `keys` (distinct, at least one); `done` gets an outcome per key, in the
+   * order of `keys`, exactly once and never synchronously. Its failures are logged once, at `failureLevel`.
+   */
+  startBatch<V>(keys: K[], timeoutMs: number, failureLevel: 'warn' | 'debug', done: (outcomes: LoadOutcome<V>[]) => void): void {
+    this.run(this.open(keys[0]!, keys, timeoutMs, failureLevel, done));
+  }
+
+  private open(
+    key: K,
+    keys: K[] | null,
+    timeoutMs: number,
+    failureLevel: 'warn' | 'debug',
+    done: (outcome: never) => void,
+  ): LoadCall<K> {
     const now = performance.now();
-    const call = new LoadCall(key, timeoutMs, failureLevel, now, done as (outcome: LoadOutcome<unknown>) => void, this.expire);
+    const call = new LoadCall(key, keys, timeoutMs, failureLevel, now, done as LoadCall<K>['done'], this.expire);
     if (timeoutMs > 0) {
       let list = this.timeouts.get(timeoutMs);
       if (list === undefined) this.timeouts.set(timeoutMs, (list = new TimeoutList(timeoutMs, this.dropTimeoutList)));
       list.add(call, now);
       call.timeouts = list;
     }
+    return call;
+  }
 
+  /** Calls the loader of `call`, and settles the call with what it returned, now or once it resolves. */
+  private run(call: LoadCall<K>): void {
     let returned: unknown;
     try {
-      returned = this.load(key, call.context);
+      returned = call.keys === null ? this.loaders.load!(call.key, call.context) : this.loaders.loadMany!(call.keys, call.context);
     } catch (error) {
-      this.settleSoon(call, { ok: false, error: describeError(error) });
+      this.settleSoon(call, describeError(error), undefined);
       return;
     }
     if (!isThenable(returned)) {
-      this.settleSoon(call, interpret<V>(returned));
+      this.settleSoon(call, null, returned);
       return;
     }
     this.addPending(call);
     call.promise = Promise.resolve(returned).then(
-      (result) => {
+      (answer) => {
         this.removePending(call);
-        this.settle(call, interpret<V>(result));
+        this.settle(call, null, answer);
       },
       (error: unknown) => {
         this.removePending(call);
-        this.settle(call, { ok: false, error: describeError(error) });
+        this.settle(call, describeError(error), undefined);
       },
     );
   }
@@ -77,34 +112,67 @@ export class LoadRunner<K> {
    * a promise reaction, like a load that returned a promise, rather than `queueMicrotask`, whose
    * throw would be an uncaught exception.
    */
-  private settleSoon(call: LoadCall<K>, outcome: LoadOutcome<unknown>): void {
-    void Promise.resolve(outcome).then((settled) => this.settle(call, settled));
+  private settleSoon(call: LoadCall<K>, failure: string | null, answer: unknown): void {
+    void Promise.resolve().then(() => this.settle(call, failure, answer));
   }
 
-  /** Aborts every load in flight; their callers get an error at once. */
+  /** Aborts every call in flight; their callers get an error at once. */
   abortAll(): void {
-    // Only a load with a pending promise can be unsettled; settling one never unlinks it here.
+    // Only a call with a pending promise can be unsettled; settling one never unlinks it here.
     for (let call = this.pendingHead; call !== null; call = call.nextPending) {
-      if (!call.settled) this.abort(call, { ok: false, error: messages.loadAborted() }, new Error(messages.loadAborted()));
+      if (!call.settled) this.abort(call, messages.loadAborted());
     }
   }
 
-  private settle(call: LoadCall<K>, outcome: LoadOutcome<unknown>): void {
+  /** Settles `call` with its loader's `answer`, or with `failure` (the call threw, rejected, timed out or was aborted). */
+  private settle(call: LoadCall<K>, failure: string | null, answer: unknown): void {
     if (call.settled) return; // a late result is dropped
     call.settled = true;
     call.timeouts?.remove(call);
+    if (call.keys === null) this.settleLoad(call, failure === null ? readLoadResult(answer) : { ok: false, error: failure });
+    else this.settleBatch(call, call.keys, failure, answer);
+  }
+
+  private settleLoad(call: LoadCall<K>, outcome: LoadOutcome<unknown>): void {
     if (!outcome.ok) this.logger[call.failureLevel](messages.loadFailed(this.keyText(call.key), outcome.error));
     else if (this.logger.isDebugEnabled?.() !== false) {
       this.logger.debug(messages.loadDebug(this.keyText(call.key), performance.now() - call.started));
     }
     this.onSettled(call.key, outcome, call.started);
-    call.done(outcome);
+    (call.done as (outcome: LoadOutcome<unknown>) => void)(outcome);
   }
 
-  /** Settles `call` with `outcome`, then fires its signal with `reason`. */
-  private abort(call: LoadCall<K>, outcome: LoadOutcome<unknown>, reason: Error): void {
-    this.settle(call, outcome);
-    call.fireSignal(reason);
+  private settleBatch(call: LoadCall<K>, keys: K[], failure: string | null, answer: unknown): void {
+    const read = batchOutcomes<K, unknown>(keys, failure, answer, this.keyText);
+    this.logBatch(call, keys, read);
+    const { outcomes, failed, error } = read;
+    for (let i = 0; i < keys.length; i++) this.onSettled(keys[i]!, outcomes[i]!, call.started);
+    this.onBatchSettled({ keys, failed, error, durationMs: performance.now() - call.started });
+    (call.done as (outcomes: LoadOutcome<unknown>[]) => void)(outcomes);
+  }
+
+  /** One line per batch that failed, whole or in part, naming a few keys; ignored results and the duration at debug. */
+  private logBatch(call: LoadCall<K>, keys: K[], { outcomes, failed, error, unasked, repeated }: BatchOutcomes<unknown>): void {
+    if (error !== null) {
+      const named = keys.slice(0, SAMPLE_KEYS).map(this.keyText).join(', ') + (keys.length > SAMPLE_KEYS ? ', …' : '');
+      this.logger[call.failureLevel](messages.batchFailed(keys.length, named, error));
+    } else if (failed > 0) {
+      const sample: string[] = [];
+      for (let i = 0; i < keys.length && sample.length < SAMPLE_KEYS; i++) {
+        const outcome = outcomes[i]!;
+        if (!outcome.ok) sample.push(`${this.keyText(keys[i]!)}: ${outcome.error}`);
+      }
+      this.logger[call.failureLevel](messages.batchKeysFailed(failed, keys.length, sample));
+    }
+    if (this.logger.isDebugEnabled?.() === false) return;
+    if (unasked > 0 || repeated > 0) this.logger.debug(messages.batchIgnored(keys.length, unasked, repeated));
+    this.logger.debug(messages.batchDebug(keys.length, performance.now() - call.started));
+  }
+
+  /** Settles `call` with the failure `text`, then fires its signal with it. */
+  private abort(call: LoadCall<K>, text: string): void {
+    this.settle(call, text, undefined);
+    call.fireSignal(new Error(text));
   }
 
   /** A timeout list that ran empty: dropped, so per-call timeouts of many durations don't pile up. */
@@ -113,8 +181,7 @@ export class LoadRunner<K> {
   };
 
   private readonly expire = (call: LoadCall<K>): void => {
-    const text = messages.loadTimedOut(call.timeoutMs);
-    this.abort(call, { ok: false, error: text }, new Error(text));
+    this.abort(call, messages.loadTimedOut(call.timeoutMs));
   };
 
   /** Waits until the user's load promises have settled, at most `timeoutMs`; returns how many have not. */
@@ -145,7 +212,7 @@ export class LoadRunner<K> {
   }
 }
 
-/** One `load` in flight: an entry of its timeout list, with what settles it. */
+/** One `load` or `loadMany` in flight: an entry of its timeout list, with what settles it. */
 class LoadCall<K> implements TimeoutEntry {
   deadline = 0;
   prevEntry: TimeoutEntry | null = null;
@@ -161,12 +228,16 @@ class LoadCall<K> implements TimeoutEntry {
   readonly context = new LoadCallContext();
 
   constructor(
+    /** The key of a `load`; the first key of a batch. */
     readonly key: K,
+    /** The keys of a `loadMany`; null for a `load`. */
+    readonly keys: K[] | null,
     readonly timeoutMs: number,
     readonly failureLevel: 'warn' | 'debug',
     /** When it started, by `performance.now()`. */
     readonly started: number,
-    readonly done: (outcome: LoadOutcome<unknown>) => void,
+    /** Gets the outcome of a `load`, or the outcomes of a batch. */
+    readonly done: ((outcome: LoadOutcome<unknown>) => void) | ((outcomes: LoadOutcome<unknown>[]) => void),
     private readonly onExpire: (call: LoadCall<K>) => void,
   ) {}
 
@@ -180,9 +251,9 @@ class LoadCall<K> implements TimeoutEntry {
 }
 
 /**
- * What `load` gets. `signal` is an own enumerable property, so `{ ...context }` keeps it, but its
- * AbortController is made only when it is read: most loads never read it, and one per load (or a
- * closure per load for a lazy getter) was the largest cost of a refresh.
+ * What `load` and `loadMany` get. `signal` is an own enumerable property, so `{ ...context }` keeps
+ * it, but its AbortController is made only when it is read: most loads never read it, and one per
+ * load (or a closure per load for a lazy getter) was the largest cost of a refresh.
  */
 class LoadCallContext implements LoadContext {
   declare readonly signal: AbortSignal;
@@ -223,19 +294,4 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   } catch {
     return false;
   }
-}
-
-function interpret<V>(result: unknown): LoadOutcome<V> {
-  try {
-    if (result !== null && typeof result === 'object') {
-      const candidate = result as { ok?: unknown; value?: V; error?: unknown; extra?: unknown };
-      if (candidate.ok === true && 'value' in candidate) {
-        return { ok: true, value: candidate.value as V, extra: candidate.extra };
-      }
-      if (candidate.ok === false) return { ok: false, error: describeError(candidate.error) };
-    }
-  } catch (error) {
-    return { ok: false, error: describeError(error) };
-  }
-  return { ok: false, error: messages.loadInvalidResult() };
 }

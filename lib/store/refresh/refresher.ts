@@ -4,7 +4,7 @@ import type { RefreshResult } from '../../interfaces/fetch-result.interface.js';
 import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import type { Bucket } from '../bucket/index.js';
-import { isThenable, type Flights, type LoadedOutcome } from '../loading/index.js';
+import { isThenable, type Flight, type Flights, type LoadedOutcome } from '../loading/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import { runPool } from './refresh-pool.js';
@@ -28,7 +28,8 @@ export interface RefreshHost<K, V> {
 }
 
 /**
- * The full refresh: reloads every cached key through a bounded pool, stores what the filter keeps and
+ * The full refresh: reloads every cached key through a bounded pool (of `loadMany` calls of
+ * `batchSize` keys, when the store has `loadMany`), stores what the filter keeps and
  * never brings back a key deleted or written meanwhile, then records, logs and dumps the outcome.
  * Refreshes never overlap.
  */
@@ -69,21 +70,26 @@ export class Refresher<K, V> {
     const started = performance.now();
     const result = { refreshed: 0, failed: 0, skipped: 0, durationMs: 0 };
     const failures: string[] = [];
+    const settle = (key: K, flight: Flight<V>) => this.settle(key, flight, result, failures);
     try {
       const keys = [...this.bucket.keys()];
-      await runPool(
-        keys,
-        this.config.refreshConcurrency,
-        async (key) => {
-          const flight = this.flights.forRefresh(key);
-          const outcome = await flight.promise;
-          let verdict = !outcome.ok ? 'failed' : flight.superseded ? 'skipped' : this.apply(key, outcome);
-          if (typeof verdict !== 'string') verdict = await verdict; // only an async refreshFilter waits
-          result[verdict]++;
-          if (!outcome.ok && failures.length < SAMPLE_FAILURES) failures.push(`${this.host.keyText(key)}: ${outcome.error}`);
-        },
-        this.host.closing,
-      );
+      const { refreshConcurrency, batchSize } = this.config;
+      if (this.flights.batched) {
+        // At most refreshConcurrency loadMany calls in flight, each of batchSize keys.
+        const batches: K[][] = [];
+        for (let i = 0; i < keys.length; i += batchSize) batches.push(keys.slice(i, i + batchSize));
+        await runPool(
+          batches,
+          refreshConcurrency,
+          async (batch) => {
+            const flights = this.flights.forRefreshBatch(batch);
+            await Promise.all(batch.map((key, i) => settle(key, flights[i]!)));
+          },
+          this.host.closing,
+        );
+      } else {
+        await runPool(keys, refreshConcurrency, (key) => settle(key, this.flights.forRefresh(key)), this.host.closing);
+      }
     } catch (error) {
       this.logger.error(messages.refreshCrashed(describeError(error)));
     }
@@ -92,6 +98,15 @@ export class Refresher<K, V> {
     this.host.refreshed(result);
     if (this.config.file && !this.host.closing()) await this.host.dump();
     return result;
+  }
+
+  /** Waits for the reload of `key` and counts what became of it. */
+  private async settle(key: K, flight: Flight<V>, result: RefreshResult, failures: string[]): Promise<void> {
+    const outcome = await flight.promise;
+    let verdict = !outcome.ok ? 'failed' : flight.superseded ? 'skipped' : this.apply(key, outcome);
+    if (typeof verdict !== 'string') verdict = await verdict; // only an async refreshFilter waits
+    result[verdict]++;
+    if (!outcome.ok && failures.length < SAMPLE_FAILURES) failures.push(`${this.host.keyText(key)}: ${outcome.error}`);
   }
 
   private apply(key: K, outcome: LoadedOutcome<V>): RefreshVerdict | Promise<RefreshVerdict> {

@@ -14,26 +14,32 @@ const COLORS = ['red', 'green', 'blue', 'yellow', 'black'];
 export const widgetNotFound = (id: string) => `widget "${id}" does not exist`;
 
 /**
- * A deliberately slow remote API (200 ms per call) that counts its calls, so the sample shows what the
- * cache saves. It honours the abort signal, as a real HTTP client would.
+ * A deliberately slow remote API (200 ms per call, however many widgets a call asks for) that counts
+ * its calls, so the sample shows what the cache saves. It honours the abort signal, as a real HTTP
+ * client would.
  */
 @Injectable()
 export class WidgetApi {
   /** How many times the source was called since the application started. */
   calls = 0;
 
-  /** The widget with this id, or `undefined` when the source does not know it. */
-  async getWidget(id: string, signal?: AbortSignal): Promise<Widget | undefined> {
+  /** The widgets with these ids that the source knows, by id: one bulk call, like `WHERE id IN (...)`. */
+  async getWidgets(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Widget>> {
     this.calls++;
     await sleep(WIDGET_API_DELAY_MS, undefined, { signal });
-    const n = /^[1-9]\d*$/.test(id) ? Number(id) : NaN;
-    if (!(n <= WIDGET_COUNT)) return undefined;
-    return {
-      id,
-      name: `Widget ${n}`,
-      color: COLORS[n % COLORS.length]!,
-      priceCents: 100 + ((n * 7919) % 10_000),
-      fetchedAt: new Date().toISOString(),
-    };
+    const found = new Map<string, Widget>();
+    const fetchedAt = new Date().toISOString();
+    for (const id of ids) {
+      const n = /^[1-9]\d*$/.test(id) ? Number(id) : NaN;
+      if (!(n <= WIDGET_COUNT)) continue;
+      found.set(id, {
+        id,
+        name: `Widget ${n}`,
+        color: COLORS[n % COLORS.length]!,
+        priceCents: 100 + ((n * 7919) % 10_000),
+        fetchedAt,
+      });
+    }
+    return found;
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Widget } from './widget.interface.js';
 import { WidgetService } from './widget.service.js';
 
@@ -10,15 +10,16 @@ interface HeaderSink {
   setHeader(name: string, value: string): unknown;
 }
 
-/** `GET /widgets/:id` and `GET /widgets`. */
+/** `GET /widgets/:id`, `GET /widgets?ids=1,2,3` and `GET /widgets`. */
 @Controller('widgets')
 export class WidgetController {
   constructor(private readonly widgets: WidgetService) {}
 
-  /** The ids currently cached. */
+  /** With `?ids=1,2,3`: those widgets, in that order (`null` for an unknown id); without: the ids currently cached. */
   @Get()
-  list(): string[] {
-    return this.widgets.cachedIds();
+  list(@Query('ids') ids?: string | string[]): Promise<(Widget | null)[]> | string[] {
+    if (ids === undefined) return this.widgets.cachedIds();
+    return this.widgets.findMany(String(ids).split(',').filter((id) => id !== ''));
   }
 
   /** One widget; `X-Cache: HIT` when it came from memory, `MISS` when the source was called. */

@@ -27,6 +27,12 @@ export class WidgetService {
     return { widget: result.value, fromSource };
   }
 
+  /** The widgets `ids`, in that order, `null` where the source does not know one: misses share bulk calls. */
+  async findMany(ids: string[]): Promise<(Widget | null)[]> {
+    const widgets = await this.store.getMany(ids);
+    return widgets.map((widget) => widget ?? null);
+  }
+
   /** The ids currently cached. */
   cachedIds(): string[] {
     return this.store.keys();
