@@ -170,3 +170,22 @@ export const snapshotShareFailed = (error: string) =>
   `cluster mode: the shared snapshot can't be written: ${error}; the next refresh retries`;
 export const snapshotUnusable = (reason: string) => `cluster mode: the shared snapshot can't be used: ${reason}; it is ignored`;
 export const snapshotTorn = (version: number) => `a chunk of version ${version} is missing (replaced while it was read)`;
+
+// Cache board
+export const unknownIntegrationOption = (integration: string, field: string, known: readonly string[]) =>
+  `${integration}: unknown option "${field}" (the options are ${known.join(', ')})`;
+export const integrationOptionsNotObject = (integration: string, value: unknown) =>
+  `${integration}: expected an options object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : describeValue(value)}`;
+export const boardUnknownBucket = (bucket: string) => `no bucket "${bucket}"`;
+export const boardMissingKey = () => `give the key in "key"`;
+export const boardBadFormat = (format: unknown) => `"format" must be "text" or "json", got ${describeValue(format)}`;
+export const boardBadJsonKey = (error: string) => `the key is not valid JSON: ${error}`;
+export const boardBadCsrfToken = () => `missing or wrong CSRF token (header x-csrf-token): reload the board`;
+export const boardUnprintableValue = () => `[a value that cannot be printed]`;
+export const boardRefreshed = (bucket: string, from: string, refreshed: number, failed: number, skipped: number, ms: number) =>
+  `board: refresh of "${bucket}" asked by ${from}: ${refreshed} refreshed, ${failed} failed, ${skipped} skipped in ${ms.toFixed(0)} ms`;
+export const boardDumped = (bucket: string, from: string, result: string) => `board: dump of "${bucket}" asked by ${from}: ${result}`;
+export const boardInvalidated = (bucket: string, from: string, key: string, was: boolean) =>
+  `board: invalidate ${key} in "${bucket}" asked by ${from}: ${was ? 'dropped' : 'was not cached'}`;
+export const boardCleared = (bucket: string, from: string, count: number) =>
+  `board: clear of "${bucket}" asked by ${from}: ${count} entries removed`;

@@ -1,0 +1,169 @@
+import { Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { inspect } from 'node:util';
+import { CacheWorkerOrchestrator } from '../cache-worker.orchestrator.js';
+import { CacheWorkerRegistry } from '../cache-worker.registry.js';
+import type { ClusterRole } from '../cluster/index.js';
+import { BucketHealthTracker } from '../health/bucket-health.tracker.js';
+import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
+import type { CacheWorkerStore } from '../store/cache-worker.store.js';
+import * as messages from '../cache-worker.messages.js';
+import { BoardSampler } from './board.sampler.js';
+import type { BucketHistory } from './bucket-samples.js';
+import { parseBoardKey } from './board-key.js';
+import { CACHE_WORKER_BOARD_OPTIONS, type ResolvedBoardOptions } from './cache-worker-board.options.js';
+
+/** One bucket as the board shows it. */
+export interface BoardBucket {
+  bucket: string;
+  entries: number;
+  /** The total weight of the entries, for a bucket that reports one. */
+  weight?: number;
+  hits: number;
+  misses: number;
+  /** Hits over reads since startup; `null` before the first read. */
+  hitRatio: number | null;
+  loads: number;
+  loadErrors: number;
+  /** Entries evicted to keep a bound, for a bucket that reports them. */
+  evictions?: number;
+  startedFrom: CacheWorkerStats['startedFrom'];
+  refresh: {
+    /** The period of the full refresh; `null`: no periodic refresh. */
+    intervalMs: number | null;
+    /** When the last full refresh ended (ISO 8601). */
+    lastAt: string | null;
+    lastResult: CacheWorkerStats['lastRefreshResult'];
+    lastDurationMs: number | null;
+    /** Keys that failed in refreshes since startup. */
+    failures: number;
+  };
+  /** `null` when the bucket has no dump file (or its cache is disabled). */
+  dump: {
+    file: string;
+    /** When this process last wrote the dump (ISO 8601). */
+    lastWrittenAt: string | null;
+    /** Time since the last dump written, or since startup before the first. */
+    ageMs: number;
+    /** Size of the last dump written. */
+    bytes: number | null;
+    lastError: string | null;
+    errors: number;
+  } | null;
+  clusterRole: ClusterRole;
+  health: { status: 'up' | 'down'; reasons?: string[] };
+  history: BucketHistory;
+}
+
+/** What `GET <path>/api/buckets` answers. */
+export interface BoardOverview {
+  generatedAt: string;
+  readOnly: boolean;
+  showValues: boolean;
+  sampleIntervalMs: number;
+  buckets: BoardBucket[];
+}
+
+/** What a key lookup answers; `value` (as text) only when the board shows values. */
+export interface BoardLookup {
+  bucket: string;
+  present: boolean;
+  value?: string;
+}
+
+/** Fields of `stats()` that only some buckets have (bounded ones); the board shows them when present. */
+const OPTIONAL_COUNTS = ['weight', 'evictions'] as const;
+
+/** How much of a value a lookup prints. */
+const VALUE_TEXT_LIMITS = { depth: 6, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 } as const;
+
+/** Reads the buckets for the board: counters, refresh, dump, cluster role, health, history, key lookups. */
+@Injectable()
+export class BoardView implements OnModuleInit {
+  private readonly health = new BucketHealthTracker();
+
+  constructor(
+    private readonly registry: CacheWorkerRegistry,
+    private readonly orchestrator: CacheWorkerOrchestrator,
+    private readonly sampler: BoardSampler,
+    @Inject(CACHE_WORKER_BOARD_OPTIONS) private readonly options: ResolvedBoardOptions,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.follow(this.registry.getStores());
+  }
+
+  overview(): BoardOverview {
+    const { readOnly, showValues, sampleInterval } = this.options;
+    return {
+      generatedAt: new Date().toISOString(),
+      readOnly,
+      showValues,
+      sampleIntervalMs: sampleInterval,
+      buckets: this.registry.getStores().map((store) => this.bucketView(store)),
+    };
+  }
+
+  /** The store of a bucket; a 404 naming it when there is none. */
+  store(bucket: string): CacheWorkerStore<unknown, unknown> {
+    const store = this.registry.getStore(bucket);
+    if (store === undefined) throw new NotFoundException(messages.boardUnknownBucket(bucket));
+    return store;
+  }
+
+  /** Whether the key is cached (never loading it), and its value as text when values are shown. */
+  lookup(bucket: string, key: unknown, format: unknown): BoardLookup {
+    const store = this.store(bucket);
+    const parsed = parseBoardKey(key, format);
+    const present = store.has(parsed);
+    if (!present || !this.options.showValues) return { bucket, present };
+    return { bucket, present, value: valueText(store.peek(parsed)) };
+  }
+
+  private bucketView(store: CacheWorkerStore): BoardBucket {
+    const stats = store.stats();
+    const health = this.health.bucketHealth(store);
+    const reads = stats.hits + stats.misses;
+    const view: BoardBucket = {
+      bucket: stats.bucket,
+      entries: stats.size,
+      hits: stats.hits,
+      misses: stats.misses,
+      hitRatio: reads > 0 ? stats.hits / reads : null,
+      loads: stats.loads,
+      loadErrors: stats.loadErrors,
+      startedFrom: stats.startedFrom,
+      refresh: {
+        intervalMs: store.config.refreshInterval,
+        lastAt: stats.lastRefreshAt?.toISOString() ?? null,
+        lastResult: stats.lastRefreshResult,
+        lastDurationMs: stats.lastRefreshDurationMs,
+        failures: stats.refreshFailures,
+      },
+      dump: health.dump && {
+        file: store.config.file!,
+        lastWrittenAt: health.dump.lastWrittenAt,
+        ageMs: health.dump.ageMs,
+        bytes: stats.lastDumpBytes,
+        lastError: health.dump.lastError,
+        errors: health.dump.errors,
+      },
+      clusterRole: this.orchestrator.clusterRole(stats.bucket),
+      health: { status: health.status, ...(health.reasons ? { reasons: health.reasons } : {}) },
+      history: this.sampler.history(stats.bucket),
+    };
+    for (const field of OPTIONAL_COUNTS) {
+      const count = (stats as unknown as Record<string, unknown>)[field];
+      if (typeof count === 'number') view[field] = count;
+    }
+    return view;
+  }
+}
+
+/** A value as text for a person; a user's custom inspect that throws can't break the board. */
+function valueText(value: unknown): string {
+  try {
+    return inspect(value, VALUE_TEXT_LIMITS);
+  } catch {
+    return messages.boardUnprintableValue();
+  }
+}
