@@ -8,7 +8,7 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-/** Finds `redis-server` on PATH or in the usual system folders; fails with a clear message when absent. */
+/** The path of `redis-server`, which jest's globalSetup and the bench provide (scripts/provision/). */
 export function findRedisServer(): string;
 
 /** Starts redis-server on a free port of 127.0.0.1 and waits until it answers PING. */

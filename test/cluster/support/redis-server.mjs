@@ -1,23 +1,15 @@
 // A redis-server started on 127.0.0.1 for the cluster-mode tests and benchmarks, without persistence.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { findCommand } from '../../../scripts/provision/find-command.mjs';
 
-const EXTRA_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/bin'];
 const READY_WITHIN_MS = 15_000;
 
-/** Finds `redis-server` on PATH or in the usual system folders; fails with a clear message when absent. */
+/** The path of `redis-server`, which jest's globalSetup and the bench provide (scripts/provision/). */
 export function findRedisServer() {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, 'redis-server');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    'redis-server was not found on PATH nor in /usr/sbin or /usr/bin: cluster mode needs it for its tests ' +
-      'and benchmarks (on Debian/Ubuntu: apt-get install redis-server; .ci/run installs it when missing)',
-  );
+  const binary = findCommand('redis-server');
+  if (binary) return binary;
+  throw new Error('redis-server was not found: run `node scripts/provision/provision.mjs`, which says how to get it');
 }
 
 /** Starts redis-server on a free port of 127.0.0.1 and waits until it answers PING. */
