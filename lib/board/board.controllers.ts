@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Ip, Param, Post, Query, Req, type Type, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Injectable, Ip, Param, Post, Query, Req, type Type, UseGuards } from '@nestjs/common';
 import type { DumpResult, RefreshResult } from '../interfaces/fetch-result.interface.js';
 import { BoardActions } from './board.actions.js';
 import { BoardCsrfGuard, BoardCsrfToken } from './board-csrf.guard.js';
@@ -13,6 +13,7 @@ const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The page, its script and style, and the read-only JSON API. */
+@Injectable() // for its constructor's parameter types; `boardControllers` makes the controller
 class BoardReadRoutes {
   constructor(
     private readonly view: BoardView,
@@ -60,6 +61,7 @@ class BoardReadRoutes {
 }
 
 /** The writes of a board that is not read-only: POST only, each behind the CSRF token. */
+@Injectable()
 class BoardActionRoutes {
   constructor(private readonly actions: BoardActions) {}
 
