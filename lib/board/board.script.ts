@@ -153,7 +153,7 @@ export const BOARD_SCRIPT = String.raw`(function () {
     var refresh = b.refresh;
     show(card, 'lastRefresh', ago(refresh.lastAt) + (refresh.intervalMs ? ' (every ' + duration(refresh.intervalMs) + ')' : ' (no periodic refresh)'));
     var last = refresh.lastResult;
-    show(card, 'refreshResult', last ? last.refreshed + ' ok, ' + last.failed + ' failed, ' + last.skipped + ' skipped in ' + duration(refresh.lastDurationMs) : '–');
+    show(card, 'refreshResult', last ? last.refreshed + ' ok, ' + last.failed + ' failed' + (last.skipped ? ', ' + last.skipped + ' skipped' : '') + ' in ' + duration(refresh.lastDurationMs) : '–');
     var dump = b.dump;
     show(card, 'dumpAge', dump ? (dump.lastWrittenAt ? ago(dump.lastWrittenAt) : 'none since start (' + duration(dump.ageMs) + ')') : 'no dump file', true);
     show(card, 'dumpSize', dump ? bytes(dump.bytes) : '–', dump !== null);

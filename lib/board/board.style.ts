@@ -17,7 +17,7 @@ main { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 
 .badge.up { color: var(--up); border-color: var(--up); }
 .badge.down { color: #fff; background: var(--down); border-color: var(--down); }
 .reasons { margin: 0.4rem 0 0; color: var(--down); }
-.stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 0.6rem 1rem; margin: 0.9rem 0; }
+.stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 0.6rem 1rem; margin: 0.9rem 0; }
 .stats div { min-width: 0; }
 .stats dt { color: var(--muted); font-size: 0.78rem; text-transform: uppercase; letter-spacing: 0.03em; }
 .stats dd { margin: 0; font-size: 1.05rem; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
