@@ -1,11 +1,11 @@
 import { Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
-import { inspect } from 'node:util';
 import { CacheWorkerOrchestrator } from '../cache-worker.orchestrator.js';
 import { CacheWorkerRegistry } from '../cache-worker.registry.js';
 import type { ClusterRole } from '../cluster/index.js';
 import { BucketHealthTracker } from '../health/bucket-health.tracker.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
 import type { CacheWorkerStore } from '../store/cache-worker.store.js';
+import { valueText } from '../utils/value-text.js';
 import * as messages from '../cache-worker.messages.js';
 import { BoardSampler } from './board.sampler.js';
 import type { BucketHistory } from './bucket-samples.js';
@@ -72,9 +72,6 @@ export interface BoardLookup {
 
 /** Fields of `stats()` that only some buckets have (bounded ones); the board shows them when present. */
 const OPTIONAL_COUNTS = ['weight', 'evictions'] as const;
-
-/** How much of a value a lookup prints. */
-const VALUE_TEXT_LIMITS = { depth: 6, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 } as const;
 
 /** Reads the buckets for the board: counters, refresh, dump, cluster role, health, history, key lookups. */
 @Injectable()
@@ -156,14 +153,5 @@ export class BoardView implements OnModuleInit {
       if (typeof count === 'number') view[field] = count;
     }
     return view;
-  }
-}
-
-/** A value as text for a person; a user's custom inspect that throws can't break the board. */
-function valueText(value: unknown): string {
-  try {
-    return inspect(value, VALUE_TEXT_LIMITS);
-  } catch {
-    return messages.boardUnprintableValue();
   }
 }
