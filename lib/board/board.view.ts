@@ -14,31 +14,42 @@ import { CACHE_WORKER_BOARD_OPTIONS, type ResolvedBoardOptions } from './cache-w
 
 /** One bucket as the board shows it. */
 export interface BoardBucket {
+  /** The bucket's name. */
   bucket: string;
+  /** How many entries are cached. */
   entries: number;
   /** The total weight of the entries, for a bucket that reports one. */
   weight?: number;
+  /** Reads answered from the bucket since startup. */
   hits: number;
+  /** Reads that found no cached value since startup. */
   misses: number;
   /** Hits over reads since startup; `null` before the first read. */
   hitRatio: number | null;
+  /** Calls of `load` since startup. */
   loads: number;
+  /** Calls of `load` that failed, threw or timed out. */
   loadErrors: number;
   /** Entries evicted to keep a bound, for a bucket that reports them. */
   evictions?: number;
+  /** Where the bucket came from at startup. */
   startedFrom: CacheWorkerStats['startedFrom'];
+  /** The full refresh. */
   refresh: {
     /** The period of the full refresh; `null`: no periodic refresh. */
     intervalMs: number | null;
     /** When the last full refresh ended (ISO 8601). */
     lastAt: string | null;
+    /** The counts of the last full refresh. */
     lastResult: CacheWorkerStats['lastRefreshResult'];
+    /** How long the last full refresh took. */
     lastDurationMs: number | null;
     /** Keys that failed in refreshes since startup. */
     failures: number;
   };
-  /** `null` when the bucket has no dump file (or its cache is disabled). */
+  /** The dump; `null` when the bucket has no dump file (or its cache is disabled). */
   dump: {
+    /** The dump file. */
     file: string;
     /** When this process last wrote the dump (ISO 8601). */
     lastWrittenAt: string | null;
@@ -46,27 +57,45 @@ export interface BoardBucket {
     ageMs: number;
     /** Size of the last dump written. */
     bytes: number | null;
+    /** Why the last dump failed, if it did. */
     lastError: string | null;
+    /** Dumps that could not be written. */
     errors: number;
   } | null;
+  /** This instance's part in the bucket's cluster mode. */
   clusterRole: ClusterRole;
-  health: { status: 'up' | 'down'; reasons?: string[] };
+  /** The bucket's health, judged as the health indicator does with its default options. */
+  health: {
+    /** `down` when any of `reasons` holds. */
+    status: 'up' | 'down';
+    /** Why the bucket is down; absent when it is up. */
+    reasons?: string[];
+  };
+  /** The charts' samples of the last hour. */
   history: BucketHistory;
 }
 
 /** What `GET <path>/api/buckets` answers. */
 export interface BoardOverview {
+  /** When the answer was made (ISO 8601). */
   generatedAt: string;
+  /** Whether the board's actions are off. */
   readOnly: boolean;
+  /** Whether key lookups show values. */
   showValues: boolean;
+  /** How often the charts' samples are taken. */
   sampleIntervalMs: number;
+  /** Every bucket, in registration order. */
   buckets: BoardBucket[];
 }
 
-/** What a key lookup answers; `value` (as text) only when the board shows values. */
+/** What a key lookup answers. */
 export interface BoardLookup {
+  /** The bucket looked in. */
   bucket: string;
+  /** Whether the key has a cached value (the lookup never loads it). */
   present: boolean;
+  /** The value as text, only when the board shows values and the key is present. */
   value?: string;
 }
 

@@ -32,7 +32,7 @@ export interface ResolvedBoardOptions {
 export const CACHE_WORKER_BOARD_OPTIONS = Symbol('nest-cache-worker:board-options');
 
 /** The defaults of `CacheWorkerBoardModule.forRoot`. */
-export const DEFAULT_BOARD_OPTIONS: Readonly<Omit<ResolvedBoardOptions, 'guard'>> = Object.freeze({
+export const DEFAULT_BOARD_OPTIONS: Readonly<Required<Omit<CacheWorkerBoardOptions, 'guard'>>> = Object.freeze({
   path: '/cache-worker',
   readOnly: true,
   showValues: false,

@@ -14,4 +14,5 @@ export {
 export { CSRF_HEADER } from './board-csrf.guard.js';
 export type { BoardBucket, BoardLookup, BoardOverview } from './board.view.js';
 export type { BucketHistory } from './bucket-samples.js';
+export type { ClusterRole } from '../cluster/index.js';
 export type { BoardKeyFormat } from './board-key.js';

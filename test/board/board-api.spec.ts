@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type CanActivate, type ExecutionContext, Injectable, type Type } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Global, Inject, Injectable, Module, type Type } from '@nestjs/common';
 import { join } from 'node:path';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type CacheWorkerStats, type LoadResult } from '../../lib/index.js';
 import { CacheWorkerBoardModule, type BoardOverview, type CacheWorkerBoardOptions } from '../../lib/board/index.js';
@@ -277,6 +277,41 @@ describe('the cache board over HTTP (Express)', () => {
     expect(board.app.get(Prices).size).toBe(1);
     await board.http().post('/cache-worker/api/buckets/prices/clear').set('x-csrf-token', token).set('x-board-key', 'open sesame').expect(200);
     expect(board.app.get(Prices).size).toBe(0);
+  });
+
+  it('creates a guard class with dependencies from a global module', async () => {
+    const ALLOWED = Symbol('allowed');
+    @Global()
+    @Module({ providers: [{ provide: ALLOWED, useValue: 'open sesame' }], exports: [ALLOWED] })
+    class AccessModule {}
+    @Injectable()
+    class InjectedGuard implements CanActivate {
+      constructor(@Inject(ALLOWED) private readonly allowed: string) {}
+      canActivate(context: ExecutionContext): boolean {
+        return context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers['x-board-key'] === this.allowed;
+      }
+    }
+    const board = await bootBoardApp([AccessModule, CacheWorkerModule.forFeature([pricesStore()]), CacheWorkerBoardModule.forRoot({ guard: InjectedGuard })]);
+    running.push(board);
+    await board.http().get('/cache-worker/api/buckets').expect(403);
+    await board.http().get('/cache-worker/api/buckets').set('x-board-key', 'open sesame').expect(200);
+  });
+
+  it('reads a key given as JSON, for buckets whose keys are not strings', async () => {
+    @CacheWorker({ bucket: 'squares', refreshInterval: null })
+    class SquaresStore extends CacheWorkerStore<number | { n: number }, number> {
+      load(key: number | { n: number }): LoadResult<number> {
+        const n = typeof key === 'number' ? key : key.n;
+        return { ok: true, value: n * n };
+      }
+    }
+    const board = await boot({ showValues: true }, [SquaresStore]);
+    await board.app.get(SquaresStore).fetch(12);
+    await board.app.get(SquaresStore).fetch({ n: 3 });
+    const lookup = (key: string, format: string) => board.http().get('/cache-worker/api/buckets/squares/lookup').query({ key, format }).expect(200);
+    expect((await lookup('12', 'json')).body).toEqual({ bucket: 'squares', present: true, value: '144' });
+    expect((await lookup('12', 'text')).body).toEqual({ bucket: 'squares', present: false });
+    expect((await lookup('{"n":3}', 'json')).body).toEqual({ bucket: 'squares', present: true, value: '9' });
   });
 
   it('takes a guard instance too', async () => {
