@@ -377,6 +377,7 @@ describe('the cache board under Fastify', () => {
     await board.http().get('/cache-worker').expect(403);
     const page = await board.http().get('/cache-worker').set('x-board-key', 'open sesame').expect(200).expect('Content-Type', /text\/html/);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.text).toContain('<script src="/cache-worker/board.js"></script>');
     const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)![1]!;
     const guarded = () => board.http();
     await guarded().get('/cache-worker/board.js').set('x-board-key', 'open sesame').expect(200).expect('Content-Type', /text\/javascript/);
