@@ -50,8 +50,9 @@ export const initSeedInvalid = (error: string) => `init returned a seed that can
 export const dumpMissing = (file: string) => `no dump at ${file} (normal on a first start); running init`;
 export const dumpLoaded = (entries: number, file: string, ms: number) =>
   `loaded ${entries} entries from ${file} in ${ms.toFixed(1)} ms`;
+export const dumpUnusable = (file: string, reason: string) => `dump ${file} can't be used: ${reason}`;
 export const dumpUnreadable = (file: string, reason: string, keptAs: string | null) =>
-  `dump ${file} can't be used: ${reason}; ` +
+  `${dumpUnusable(file, reason)}; ` +
   (keptAs ? `kept as ${keptAs}; ` : '') +
   'running init';
 export const reviveFailed = (count: number, error: string) =>
@@ -202,3 +203,44 @@ export const snapshotShareFailed = (error: string) =>
   `cluster mode: the shared snapshot can't be written: ${error}; the next refresh retries`;
 export const snapshotUnusable = (reason: string) => `cluster mode: the shared snapshot can't be used: ${reason}; it is ignored`;
 export const snapshotTorn = (version: number) => `a chunk of version ${version} is missing (replaced while it was read)`;
+
+// Cache board
+export const unknownIntegrationOption = (integration: string, field: string, known: readonly string[]) =>
+  `${integration}: unknown option "${field}" (the options are ${known.join(', ')})`;
+export const integrationOptionsNotObject = (integration: string, value: unknown) =>
+  `${integration}: expected an options object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : describeValue(value)}`;
+export const boardUnknownBucket = (bucket: string) => `no bucket "${bucket}"`;
+export const boardMissingKey = () => `give the key in "key"`;
+export const boardBadFormat = (format: unknown) => `"format" must be "text" or "json", got ${describeValue(format)}`;
+export const boardBadJsonKey = (error: string) => `the key is not valid JSON: ${error}`;
+export const boardBadCsrfToken = () => `missing or wrong CSRF token (header x-csrf-token): reload the board`;
+export const unprintableValue = () => `[a value that cannot be printed]`;
+export const boardRefreshed = (bucket: string, from: string, refreshed: number, failed: number, skipped: number, ms: number) =>
+  `board: refresh of "${bucket}" asked by ${from}: ${refreshed} refreshed, ${failed} failed, ${skipped} skipped in ${ms.toFixed(0)} ms`;
+export const boardDumped = (bucket: string, from: string, result: string) => `board: dump of "${bucket}" asked by ${from}: ${result}`;
+export const boardInvalidated = (bucket: string, from: string, key: string, was: boolean) =>
+  `board: invalidate ${key} in "${bucket}" asked by ${from}: ${was ? 'dropped' : 'was not cached'}`;
+export const boardCleared = (bucket: string, from: string, count: number) =>
+  `board: clear of "${bucket}" asked by ${from}: ${count} entries removed`;
+
+// Dump inspector (`npx nest-cache-worker inspect`)
+export const cliUsage = () =>
+  [
+    'usage: nest-cache-worker inspect <dump-file> [--keys N] [--json] [--values]',
+    '',
+    '  prints the header of a cache worker dump (bucket, format version, created, entries, bytes),',
+    '  whether its checksums match, and its first N keys (10 by default); exits 1 when the dump is',
+    '  unusable, saying why, as the app would at startup.',
+    '',
+    '  --keys N   how many keys to print (0: none)',
+    '  --json     print one JSON object instead of text',
+    '  --values   print each listed key\'s value too (values are never printed without it)',
+  ].join('\n');
+export const cliMissingCommand = () => `give a command: inspect`;
+export const cliUnknownCommand = (command: string) => `unknown command "${command}"`;
+export const cliUnknownOption = (option: string) => `unknown option "${option}"`;
+export const cliMissingFile = () => `give the dump file to inspect`;
+export const cliExtraArgument = (argument: string) => `one dump file at a time (also got "${argument}")`;
+export const cliBadKeyCount = (value: string | undefined) =>
+  `--keys takes a whole number of keys, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
+export const cliCannotOpen = (error: string) => `the file can't be read: ${error}`;

@@ -13,7 +13,7 @@ import { CACHE_WORKER_MODULE_OPTIONS } from './cache-worker.module-definition.js
 import { CacheWorkerRegistry } from './cache-worker.registry.js';
 import type { CacheWorkerModuleOptions } from './interfaces/module-options.interface.js';
 import { engineOf, type CacheWorkerStore } from './store/cache-worker.store.js';
-import { ClusterCoordinator, type BucketCoordinator } from './cluster/index.js';
+import { ClusterCoordinator, type BucketCoordinator, type ClusterRole } from './cluster/index.js';
 import * as messages from './cache-worker.messages.js';
 
 /**
@@ -59,6 +59,11 @@ export class CacheWorkerOrchestrator implements OnModuleInit, OnApplicationBoots
     const member = this.cluster.join(engine, new Logger(`${LOGGER_CONTEXT_PREFIX}${bucket}`));
     this.members.set(bucket, member as BucketCoordinator);
     return engine.start(member.sharedSnapshot);
+  }
+
+  /** This instance's part in a bucket's cluster mode; `local` for a bucket outside it. */
+  clusterRole(bucket: string): ClusterRole {
+    return this.members.get(bucket)?.role ?? 'local';
   }
 
   onApplicationBootstrap(): void {

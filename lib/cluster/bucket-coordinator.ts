@@ -16,6 +16,12 @@ import { SnapshotStore } from './snapshot-store.js';
 const RENEWALS_PER_TTL = 3;
 
 /**
+ * An instance's part in a bucket: the `leader` holds the lease and runs the refreshes, a `follower`
+ * applies the leader's snapshots, and a bucket outside cluster mode, or cut off from Redis, is `local`.
+ */
+export type ClusterRole = 'leader' | 'follower' | 'local';
+
+/**
  * Cluster mode for one bucket. The instance holding the bucket's lease runs the full refresh and
  * shares the snapshot; the others apply it. Changes and values loaded on reads go to the other
  * instances over the bucket's channel. While Redis is unreachable the bucket works on its own.
@@ -49,6 +55,12 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     connection.subscribe(keys.channel, (data) => this.receive(data));
     connection.onReconnect(() => void this.catchUp());
     engine.observe(this);
+  }
+
+  /** This instance's part in the bucket now. */
+  get role(): ClusterRole {
+    if (!this.connection.online) return 'local';
+    return this.lease?.isHeld ? 'leader' : 'follower';
   }
 
   /** The shared snapshot for a warm start, or null when there is none, it is unusable or Redis is unreachable. */

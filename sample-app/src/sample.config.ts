@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheWorkerClusterOptions, CacheWorkerSettings } from 'nest-cache-worker';
+import type { CacheWorkerBoardOptions } from 'nest-cache-worker/board';
 
 /** Port the sample listens on unless `PORT` says otherwise. */
 export const DEFAULT_PORT = 3000;
@@ -34,6 +35,15 @@ export function widgetOverrides(env: Env = process.env): Partial<CacheWorkerSett
 export function clusterOptions(env: Env = process.env): CacheWorkerClusterOptions | undefined {
   if (!env.REDIS_URL) return undefined;
   return { redis: env.REDIS_URL, ...(env.CACHE_NAMESPACE ? { namespace: env.CACHE_NAMESPACE } : {}) };
+}
+
+/**
+ * The cache board at `/cache-worker`: read-only unless `CACHE_BOARD_WRITABLE=1`; `CACHE_BOARD_SAMPLE_MS`
+ * sets how often its charts are sampled. Read when the app module loads, that is at startup.
+ */
+export function boardOptions(env: Env = process.env): CacheWorkerBoardOptions {
+  const sampleInterval = wholeNumber(env, 'CACHE_BOARD_SAMPLE_MS');
+  return { readOnly: env.CACHE_BOARD_WRITABLE !== '1', ...(sampleInterval !== undefined ? { sampleInterval } : {}) };
 }
 
 function wholeNumber(env: Env, name: string): number | undefined {

@@ -2,4 +2,5 @@
 // that provides it. A test or benchmark that needs another command adds one line here.
 export const REQUIRED_COMMANDS = [
   { command: 'redis-server', debianPackage: 'redis-server', neededBy: 'the cluster-mode tests and benchmarks' },
+  { command: 'chromium', debianPackage: 'chromium', neededBy: 'the cache board tests in a browser' },
 ];

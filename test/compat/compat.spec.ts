@@ -101,7 +101,7 @@ describe.each([
     expect(await readFile(join(dir, 'dist', 'widget.store.js'), 'utf8')).toMatch(importOfPackage);
   });
 
-  it('answers through get, closes cleanly, serves from its dump after a restart, with events, metrics and health', async () => {
+  it('answers through get, closes cleanly, serves from its dump after a restart, with events, metrics, health, the board and the dump inspector', async () => {
     const dumpDir = join(dir, 'dump');
     await mkdir(dumpDir);
 
@@ -115,6 +115,10 @@ describe.each([
     running = undefined;
     expect(closing(first)).toEqual(CLEAN);
     expect((await stat(join(dumpDir, 'widgets.dump'))).size).toBeGreaterThan(0);
+    // The package's command, as `npx` finds it in the app.
+    const inspected = await run('npx', ['nest-cache-worker', 'inspect', join(dumpDir, 'widgets.dump')], dir);
+    expect(inspected.stdout).toContain('bucket     widgets\n');
+    expect(inspected.stdout).toContain('verdict    usable\nkeys       all 1\n  "a"\n');
 
     running = await startApp(dir, { DUMP_DIR: dumpDir });
     expect(await readWidget(running, 'a')).toEqual({ widget, sourceCalls: 0, loadedEvents: 0 });
@@ -122,6 +126,11 @@ describe.each([
     expect(await (await running.get('/health')).json()).toMatchObject({
       status: 'ok',
       info: { cache: { status: 'up', buckets: { widgets: { status: 'up', entries: 1, startedFrom: 'dump' } } } },
+    });
+    // The `nest-cache-worker/board` entry point.
+    expect(await (await running.get('/cache-worker/api/buckets')).json()).toMatchObject({
+      readOnly: true,
+      buckets: [{ bucket: 'widgets', entries: 1, startedFrom: 'dump', health: { status: 'up' } }],
     });
     const second = await running.stop();
     running = undefined;

@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../../sample-app/src/app.module.js';
+import { boardOptions } from '../../sample-app/src/sample.config.js';
 import { WidgetApi } from '../../sample-app/src/widgets/index.js';
+import { SAMPLE_MAIN, startSample, stopSample } from '../support/sample-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const ENV_NAMES = ['WIDGET_DUMP_FILE', 'WIDGET_REFRESH_MS'] as const;
-const MAIN = resolve('sample-app/dist/main.js');
 
 let dir: string;
 let remove: () => Promise<void>;
@@ -164,62 +164,30 @@ describe('sample app over HTTP', () => {
     expect(metrics.text).toMatch(/cache_worker_load_duration_seconds_count\{[^}]*bucket="widgets"[^}]*\} \d/);
   });
 
+  it('mounts the cache board at /cache-worker, read-only unless CACHE_BOARD_WRITABLE=1', async () => {
+    const app = await boot();
+    const http = request(app.getHttpServer());
+    await http.get('/widgets/7').expect(200);
+    await http.get('/cache-worker').expect(200).expect('Content-Type', /text\/html/);
+    const board = (await http.get('/cache-worker/api/buckets').expect(200)).body;
+    expect(board).toMatchObject({ readOnly: true, showValues: false });
+    expect(board.buckets).toMatchObject([{ bucket: 'widgets', entries: 1, loads: 1, clusterRole: 'local', health: { status: 'up' } }]);
+    await http.post('/cache-worker/api/buckets/widgets/clear').expect(404);
+    expect(boardOptions({ CACHE_BOARD_WRITABLE: '1', CACHE_BOARD_SAMPLE_MS: '2000' })).toEqual({ readOnly: false, sampleInterval: 2000 });
+    expect(boardOptions({})).toEqual({ readOnly: true });
+  });
+
   it('fails to boot with a message naming the variable when WIDGET_REFRESH_MS is not a number', async () => {
     process.env.WIDGET_REFRESH_MS = 'soon';
     await expect(boot()).rejects.toThrow('environment variable WIDGET_REFRESH_MS must be a whole number, got "soon"');
   });
 });
 
-/** A running `node sample-app/dist/main.js`, with everything it printed so far. */
-interface Sample {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  port: number;
-}
-
-/** Starts the built sample the way `npm start` does, on a free port; resolves once it listens. */
-async function startSample(): Promise<Sample> {
-  const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...env, PORT: '0', WIDGET_DUMP_FILE: dumpFile, WIDGET_REFRESH_MS: '0', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => done({ code, signal })),
-  );
-  let running = true;
-  void exited.then(() => (running = false));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const match = /serving widgets on http:\/\/localhost:(\d+)/.exec(text);
-    if (match) return { child, output: () => text, exited, port: Number(match[1]) };
-    if (!running || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the sample app did not start listening:\n${text}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Sends SIGTERM (what Ctrl-C's SIGINT also does through the shutdown hooks) and waits for the exit. */
-async function stopSample(sample: Sample): Promise<void> {
-  sample.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const exit = await Promise.race([sample.exited, new Promise((r) => (timer = setTimeout(r, 20_000, 'timeout')))]);
-  clearTimeout(timer);
-  if (exit === 'timeout') sample.child.kill('SIGKILL');
-  expect(exit).not.toBe('timeout');
-}
-
 describe('the built sample app, as npm start runs it', () => {
   it('serves a widget, writes its dump on SIGTERM, and answers it from the dump on the next start', async () => {
-    expect(existsSync(MAIN)).toBe(true); // built by `npm test` (npm run build:sample)
+    expect(existsSync(SAMPLE_MAIN)).toBe(true); // built by `npm test` (npm run build:sample)
 
-    const first = await startSample();
+    const first = await startSample({ WIDGET_DUMP_FILE: dumpFile, WIDGET_REFRESH_MS: '0' });
     try {
       const miss = await request(`http://127.0.0.1:${first.port}`).get('/widgets/5').expect(200);
       expect(miss.headers['x-cache']).toBe('MISS');
@@ -229,7 +197,7 @@ describe('the built sample app, as npm start runs it', () => {
     }
     expect(existsSync(dumpFile)).toBe(true);
 
-    const second = await startSample();
+    const second = await startSample({ WIDGET_DUMP_FILE: dumpFile, WIDGET_REFRESH_MS: '0' });
     try {
       const hit = await request(`http://127.0.0.1:${second.port}`).get('/widgets/5').expect(200);
       expect(hit.headers['x-cache']).toBe('HIT');

@@ -12,8 +12,10 @@ export interface DecodedDump {
   createdAt: number;
 }
 
-/** A checked header: where the payload starts and what it must hold. */
+/** A checked header: whose dump it is, where the payload starts and what it must hold. */
 export interface DumpHeader {
+  bucket: string;
+  version: number;
   payloadStart: number;
   payloadLength: number;
   payloadCrc: number;
@@ -30,6 +32,16 @@ function fail(reason: string): never {
  * `bucket`, and that the dump's size is the one the header gives; throws `CacheWorkerDumpError`.
  */
 export function decodeHeader(head: Buffer, size: number, bucket: string): DumpHeader {
+  const header = readHeader(head, size, bucket);
+  checkDumpSize(header, size);
+  return header;
+}
+
+/**
+ * Checks the header's magic, version, checksum and, unless `bucket` is null, its bucket; the size
+ * of the dump is left to `checkDumpSize`, so a truncated dump's header can still be shown.
+ */
+export function readHeader(head: Buffer, size: number, bucket: string | null): DumpHeader {
   if (size < FIXED_HEADER + 4) fail(messages.dumpTooShort(size));
   if (!head.subarray(0, MAGIC.length).equals(MAGIC)) fail(messages.dumpBadMagic());
   const version = head.readUInt16LE(8);
@@ -40,17 +52,22 @@ export function decodeHeader(head: Buffer, size: number, bucket: string): DumpHe
   if (size < headerEnd + 4) fail(messages.dumpTooShort(size));
   if (crc32(head.subarray(0, headerEnd)) !== head.readUInt32LE(headerEnd)) fail(messages.dumpHeaderChecksum());
   const found = head.toString('utf8', FIXED_HEADER, headerEnd);
-  if (found !== bucket) fail(messages.dumpOtherBucket(found));
-  const payloadStart = headerEnd + 4;
-  const payloadLength = Number(head.readBigUInt64LE(28));
-  if (size !== payloadStart + payloadLength) fail(messages.dumpTruncated(payloadStart + payloadLength, size));
+  if (bucket !== null && found !== bucket) fail(messages.dumpOtherBucket(found));
   return {
-    payloadStart,
-    payloadLength,
+    bucket: found,
+    version,
+    payloadStart: headerEnd + 4,
+    payloadLength: Number(head.readBigUInt64LE(28)),
     payloadCrc: head.readUInt32LE(16),
     entries: head.readUInt32LE(12),
     createdAt: head.readDoubleLE(20),
   };
+}
+
+/** Checks that a dump of `size` bytes is as long as its header says. */
+export function checkDumpSize(header: DumpHeader, size: number): void {
+  const expected = header.payloadStart + header.payloadLength;
+  if (size !== expected) fail(messages.dumpTruncated(expected, size));
 }
 
 /**

@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../../errors/cache-worker.errors.js';
 import * as messages from '../../cache-worker.messages.js';
 import { encodeChunks, encodeHeader, headerLength, MAX_HEADER } from './dump-codec.js';
-import { decodeHeader, PayloadDecoder, type DecodedDump } from './dump-decoder.js';
+import { checkDumpSize, PayloadDecoder, readHeader, type DecodedDump, type DumpHeader } from './dump-decoder.js';
 const TEMP_MARK = '.tmp-';
 const FILE_MODE = 0o600;
 
@@ -65,14 +65,28 @@ export async function writeDumpFile(
 const READ_WINDOW = 8 * 1024 * 1024;
 
 /** Reads and checks a dump; a missing file rejects with ENOENT, anything unusable with `CacheWorkerDumpError`. */
-export async function readDumpFile(file: string, bucket: string): Promise<DecodedDump> {
+export function readDumpFile(file: string, bucket: string): Promise<DecodedDump> {
+  return readDump(file, bucket, () => undefined);
+}
+
+/**
+ * Reads and checks a dump of any bucket, as `readDumpFile` does; `seen` gets the header and the
+ * file's size as soon as the header is checked, so a dump whose payload is unusable still shows it.
+ */
+export function readAnyDumpFile(file: string, seen: (header: DumpHeader, size: number) => void): Promise<DecodedDump> {
+  return readDump(file, null, seen);
+}
+
+async function readDump(file: string, bucket: string | null, seen: (header: DumpHeader, size: number) => void): Promise<DecodedDump> {
   const handle = await open(file, 'r');
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new CacheWorkerDumpError(messages.dumpNotAFile());
     const size = info.size;
     const head = await readFully(handle, Buffer.allocUnsafe(Math.min(size, MAX_HEADER)));
-    const header = decodeHeader(head, size, bucket);
+    const header = readHeader(head, size, bucket);
+    seen(header, size);
+    checkDumpSize(header, size);
     const payload = new PayloadDecoder(header);
     // The head may hold the start of the payload (all of a small dump): decode it rather than read it again.
     if (head.length > header.payloadStart) payload.push(head.subarray(header.payloadStart));

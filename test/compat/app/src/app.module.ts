@@ -3,6 +3,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
 import { CacheWorkerModule } from 'nest-cache-worker';
+import { CacheWorkerBoardModule } from 'nest-cache-worker/board';
 import { CacheWorkerHealthModule } from 'nest-cache-worker/health';
 import { CacheWorkerMetricsModule } from 'nest-cache-worker/metrics';
 import { HealthController } from './health.controller.js';
@@ -32,6 +33,7 @@ const redisUrl = process.env.REDIS_URL;
     TerminusModule,
     CacheWorkerHealthModule.forRoot(),
     CacheWorkerMetricsModule.forRoot(),
+    CacheWorkerBoardModule.forRoot(),
     EventEmitterModule.forRoot(),
   ],
   controllers: [WidgetsController, HealthController, MetricsController],
