@@ -36,9 +36,9 @@ afterAll(async () => {
 });
 
 describe('the packed package', () => {
-  it('holds only the build, README.md, LICENSE, CHANGELOG.md and package.json', () => {
+  it('holds only the build, the Grafana dashboard, README.md, LICENSE, CHANGELOG.md and package.json', () => {
     const outsideBuild = packedFiles.filter((path) => !/^dist\/.+\.(js|d\.ts)(\.map)?$/.test(path));
-    expect(outsideBuild.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
+    expect(outsideBuild.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dashboards/grafana/cache-worker.json', 'package.json']);
     expect(packedFiles).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map']));
   });
 });
