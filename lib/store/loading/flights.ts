@@ -3,6 +3,7 @@ import type { FetchOptions, FetchResult } from '../../interfaces/fetch-result.in
 import { checkTimeoutOption } from '../../config/validate-config.js';
 import * as messages from '../../cache-worker.messages.js';
 import type { BucketChange } from '../engine-observer.js';
+import type { TracerSlot } from '../engine-tracer.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
@@ -37,6 +38,7 @@ export class Flights<K, V> {
     private readonly runner: LoadRunner<K>,
     private readonly counters: StatsCounters,
     private readonly logger: CacheWorkerLogger,
+    private readonly tracing: TracerSlot<K>,
     /** Stores a loaded value that some caller of its flight wants saved. */
     private readonly save: (key: K, outcome: LoadedOutcome<V>) => void,
   ) {}
@@ -46,7 +48,7 @@ export class Flights<K, V> {
     const save = options?.skipSave !== true;
     const timeout = options?.timeout;
     if (timeout !== undefined) return this.join(key, save, timeout).then(toFetchResult);
-    const flight = this.flights.get(key) ?? this.start(key, this.config.loadTimeout, 'warn');
+    const flight = this.flights.get(key) ?? this.start(key, this.config.loadTimeout, false);
     if (save) flight.save = true;
     // One result for every reader of the flight: a storm of misses on one key allocates nothing per read.
     return (flight.result ??= flight.promise.then(toFetchResult));
@@ -64,7 +66,7 @@ export class Flights<K, V> {
     }
     const existing = this.flights.get(key);
     if (existing === undefined) {
-      const flight = this.start(key, timeout ?? this.config.loadTimeout, 'warn');
+      const flight = this.start(key, timeout ?? this.config.loadTimeout, false);
       flight.save = save;
       return flight.promise;
     }
@@ -72,9 +74,9 @@ export class Flights<K, V> {
     return timeout === undefined || timeout === 0 ? existing.promise : waitAtMost(existing.promise, timeout); // 0: no bound, as loadTimeout
   }
 
-  /** The flight a full refresh waits on for `key`: the one in flight, or a new one whose failures log at debug. */
+  /** The flight a full refresh waits on for `key`: the one in flight, or a new one of the refresh. */
   forRefresh(key: K): Flight<V> {
-    return this.flights.get(key) ?? this.start(key, this.config.loadTimeout, 'debug');
+    return this.flights.get(key) ?? this.start(key, this.config.loadTimeout, true);
   }
 
   /**
@@ -100,22 +102,31 @@ export class Flights<K, V> {
     return this.runner.waitForPending(timeoutMs);
   }
 
-  private start(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug'): Flight<V> {
+  /** Starts the load of `key`; one a full refresh starts logs its failure at debug, as the refresh sums them up. */
+  private start(key: K, timeoutMs: number, inRefresh: boolean): Flight<V> {
     if (this.closed) {
       return { save: false, promise: Promise.resolve({ ok: false, error: messages.loadAborted() }) };
     }
     this.counters.loads++;
     const flight: Flight<V> = { save: false, promise: undefined as never };
-    flight.promise = new Promise((resolve) =>
-      this.runner.start<V>(key, timeoutMs, failureLevel, (outcome) => {
+    const tracer = this.tracing.current;
+    flight.promise =
+      tracer === null
+        ? this.run(key, timeoutMs, inRefresh, flight)
+        : tracer.load(key, inRefresh, () => this.run(key, timeoutMs, inRefresh, flight));
+    this.flights.set(key, flight);
+    return flight;
+  }
+
+  private run(key: K, timeoutMs: number, inRefresh: boolean, flight: Flight<V>): Promise<LoadOutcome<V>> {
+    return new Promise((resolve) =>
+      this.runner.start<V>(key, timeoutMs, inRefresh ? 'debug' : 'warn', (outcome) => {
         this.end(key);
         if (!outcome.ok) this.counters.loadErrors++;
         else if (flight.save) this.save(key, outcome);
         resolve(outcome);
       }),
     );
-    this.flights.set(key, flight);
-    return flight;
   }
 
   /**

@@ -1,0 +1,38 @@
+/** The instrumentation scope of the tracer and the meter. */
+export const OTEL_SCOPE = 'nest-cache-worker';
+
+/** The prefix of every metric name, such as `cache_worker.hits`. */
+export const OTEL_PREFIX = 'cache_worker.';
+
+/** The names of the spans the OpenTelemetry module records. */
+export const CACHE_WORKER_SPANS = Object.freeze({
+  /** One call of `load(key)`: a miss, a reload, or (with `refreshLoadSpans`) a key of a full refresh. */
+  load: 'cache_worker.load',
+  /** A full refresh, with the dump written after it as a child. */
+  refresh: 'cache_worker.refresh',
+  /** A dump written to the bucket's file. */
+  dump: 'cache_worker.dump',
+  /** Cluster mode: the bucket's snapshot written to Redis and announced. */
+  snapshotPublish: 'cache_worker.snapshot.publish',
+  /** Cluster mode: another instance's snapshot read from Redis and applied. */
+  snapshotApply: 'cache_worker.snapshot.apply',
+});
+
+/** The attributes of the spans and metrics. */
+export const CACHE_WORKER_ATTRIBUTES = Object.freeze({
+  /** Every span and metric: the bucket's name. */
+  bucket: 'cache_worker.bucket',
+  /** Every span, and the load duration histogram: `ok` or `error` (`superseded` for a snapshot a newer one replaced). */
+  result: 'cache_worker.result',
+  /** Load spans: the key (hashed with `redactKeys`). */
+  key: 'cache_worker.key',
+  /** Refresh spans: the keys whose new value was stored, failed, or were skipped. */
+  refreshed: 'cache_worker.refresh.refreshed',
+  failed: 'cache_worker.refresh.failed',
+  skipped: 'cache_worker.refresh.skipped',
+  /** Dump and snapshot spans: entries written or applied, and bytes. */
+  entries: 'cache_worker.entries',
+  bytes: 'cache_worker.bytes',
+  /** Snapshot spans: the snapshot's version. */
+  version: 'cache_worker.snapshot.version',
+});
