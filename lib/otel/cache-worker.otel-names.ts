@@ -26,12 +26,15 @@ export const CACHE_WORKER_ATTRIBUTES = Object.freeze({
   result: 'cache_worker.result',
   /** Load spans: the key (hashed with `redactKeys`). */
   key: 'cache_worker.key',
-  /** Refresh spans: the keys whose new value was stored, failed, or were skipped. */
+  /** Refresh spans: the keys whose new value was stored. */
   refreshed: 'cache_worker.refresh.refreshed',
+  /** Refresh spans: the keys that failed (their old value was kept). */
   failed: 'cache_worker.refresh.failed',
+  /** Refresh spans: the keys `refreshFilter` refused, or deleted while the refresh ran. */
   skipped: 'cache_worker.refresh.skipped',
-  /** Dump and snapshot spans: entries written or applied, and bytes. */
+  /** Dump and snapshot spans: the entries written, or applied. */
   entries: 'cache_worker.entries',
+  /** Dump and snapshot-publish spans: the size written. */
   bytes: 'cache_worker.bytes',
   /** Snapshot spans: the snapshot's version. */
   version: 'cache_worker.snapshot.version',

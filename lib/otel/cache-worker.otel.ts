@@ -26,6 +26,7 @@ export class CacheWorkerOtel implements OnModuleInit, OnModuleDestroy {
     @Optional() @Inject(CACHE_WORKER_OTEL_OPTIONS) private readonly options: CacheWorkerOtelOptions = {},
   ) {}
 
+  /** Attaches spans and metrics to every bucket, as far as the registered providers allow, and says which. */
   onModuleInit(): void {
     const { spans = true, metrics: wantsMetrics = true, redactKeys = false, refreshLoadSpans = false } = this.options;
     // Without a registered provider the API hands out a proxy tracer and a no-op meter: every span and
@@ -46,6 +47,7 @@ export class CacheWorkerOtel implements OnModuleInit, OnModuleDestroy {
     this.logger.log(messages.otelStarted(tracing, metering));
   }
 
+  /** Stops the metrics reading the buckets: the meter outlives the app. */
   onModuleDestroy(): void {
     this.metrics?.close();
     this.metrics = null;
