@@ -112,7 +112,7 @@ describe.each([
     // The `nest-cache-worker/metrics` entry point with the optional peer `prom-client`.
     expect(await (await running.get('/metrics')).text()).toMatch(/^cache_worker_loads_total\{bucket="widgets"\} 1$/m);
     // The `nest-cache-worker/otel` entry point with the optional peer `@opentelemetry/api` and the SDK's tracer provider.
-    expect(await (await running.get('/spans')).json()).toEqual(['cache_worker.load']);
+    expect(await (await running.get('/spans')).json()).toContain('cache_worker.load');
     const first = await running.stop();
     running = undefined;
     expect(closing(first)).toEqual(CLEAN);

@@ -9,7 +9,7 @@ import { CacheWorkerModule } from '../../../lib/index.js';
 import { CacheWorkerMetricsModule } from '../../../lib/metrics/index.js';
 import { bootApp } from '../../support/nest-app.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { Source, sourceStore } from '../support/source.js';
+import { readAndRefresh, Source, sourceStore } from '../support/source.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const DASHBOARD = 'dashboards/grafana/cache-worker.json';
@@ -83,13 +83,7 @@ describe('the Grafana dashboard', () => {
     const Store = sourceStore({ bucket: 'widgets', refreshInterval: null, file: join(temp.dir, 'widgets.dump') }, source);
     app = await bootApp([CacheWorkerModule.forFeature([Store]), CacheWorkerMetricsModule.forRoot({ registry })]);
     // Real traffic, so that every series exists: hits, misses, a failed load, a refresh and its dump.
-    const store = app.get(Store);
-    await store.fetch('a');
-    await store.fetch('a');
-    source.down = true;
-    await store.fetch('b');
-    source.down = false;
-    await store.fullRefresh();
+    await readAndRefresh(app.get(Store), source);
     series = await exportedSeries(registry);
     dashboard = JSON.parse(await readFile(join(root, DASHBOARD), 'utf8'));
   });

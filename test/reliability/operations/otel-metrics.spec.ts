@@ -10,7 +10,7 @@ import { bootApp } from '../../support/nest-app.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { startMetrics, type Metrics } from '../support/otel-sdk.js';
-import { Source, sourceStore } from '../support/source.js';
+import { readAndRefresh, Source, sourceStore } from '../support/source.js';
 
 type Collected = Awaited<ReturnType<Metrics['collect']>>;
 
@@ -55,13 +55,7 @@ describe('OpenTelemetry metrics', () => {
 
   it('records hits, misses, loads, errors, refreshes, entries, dumps and durations of real reads', async () => {
     const store = app.get(WidgetStore);
-    await store.fetch('a');
-    await store.fetch('b');
-    await store.fetch('a');
-    source.down = true;
-    await store.fetch('c');
-    source.down = false;
-    await store.fullRefresh(); // reloads a and b, then dumps
+    await readAndRefresh(store, source);
     const collected = await sdk.collect();
     expect(valueOf(collected, 'cache_worker.hits', widgets)).toBe(1);
     expect(valueOf(collected, 'cache_worker.misses', widgets)).toBe(3);
