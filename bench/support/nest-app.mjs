@@ -9,9 +9,11 @@ import { CacheWorker, CacheWorkerModule, CacheWorkerStore } from '../../dist/ind
  * (decorators applied by hand: this is plain JavaScript). `load(key)` calls `source(key)` and counts
  * the calls, so a hit-path measurement can prove that no load ran.
  *
- * @param {{ bucket: string, source: (key: unknown) => unknown, settings?: Record<string, unknown> }} options
+ * `modules` are more modules for the app to import (an integration under test).
+ *
+ * @param {{ bucket: string, source: (key: unknown) => unknown, settings?: Record<string, unknown>, modules?: unknown[] }} options
  */
-export async function startStoreApp({ bucket, source, settings = {} }) {
+export async function startStoreApp({ bucket, source, settings = {}, modules = [] }) {
   const counter = { loads: 0 };
   class BenchStore extends CacheWorkerStore {
     load(key) {
@@ -21,7 +23,7 @@ export async function startStoreApp({ bucket, source, settings = {} }) {
   }
   CacheWorker({ bucket, refreshInterval: 0, ...settings })(BenchStore);
   class BenchAppModule {}
-  Module({ imports: [CacheWorkerModule.forRoot(), CacheWorkerModule.forFeature([BenchStore])] })(BenchAppModule);
+  Module({ imports: [CacheWorkerModule.forRoot(), CacheWorkerModule.forFeature([BenchStore]), ...modules] })(BenchAppModule);
 
   const app = await NestFactory.createApplicationContext(BenchAppModule, { logger: ['error'], abortOnError: false });
   /** @type {CacheWorkerStore} */
