@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, Get, type INestApplication, Param } from '@nestjs/common';
+import { Controller, Get, Inject, type INestApplication, Param } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -123,13 +123,12 @@ describe('OpenTelemetry spans', () => {
     const Store = tracedStore({ bucket: 'http' });
     @Controller('widgets')
     class WidgetController {
-      constructor(private readonly widgets: InstanceType<typeof Store>) {}
+      constructor(@Inject(Store) private readonly widgets: CacheWorkerStore<string, string>) {}
       @Get(':id')
       async find(@Param('id') id: string) {
         return this.widgets.fetch(id);
       }
     }
-    Reflect.defineMetadata('design:paramtypes', [Store], WidgetController);
     const moduleRef = await Test.createTestingModule({
       imports: [CacheWorkerModule.forFeature([Store]), CacheWorkerOtelModule.forRoot()],
       controllers: [WidgetController],
