@@ -19,6 +19,14 @@ const TARGET_LABELS = new Set(['instance', 'job']);
 /** The PromQL functions, aggregations and keywords the dashboard may use. */
 const PROMQL_WORDS = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'max', 'min', 'avg']);
 
+interface Panel {
+  id: number;
+  title: string;
+  datasource: { uid: string };
+  gridPos: { x: number; y: number; w: number; h: number };
+  targets: Array<{ datasource: { uid: string } }>;
+}
+
 /** Every series name the registry exports (histograms as `_bucket`, `_sum`, `_count`), with its label names. */
 async function exportedSeries(registry: Registry): Promise<Map<string, Set<string>>> {
   const series = new Map<string, Set<string>>();
@@ -75,7 +83,7 @@ describe('the Grafana dashboard', () => {
   let app: INestApplication;
   const registry = new Registry();
   let series: Map<string, Set<string>>;
-  let dashboard: { templating: { list: Array<{ name: string }> } };
+  let dashboard: { templating: { list: Array<{ name: string }> }; panels: Panel[] };
 
   beforeAll(async () => {
     temp = await makeTempDir();
@@ -130,6 +138,22 @@ describe('the Grafana dashboard', () => {
       .flatMap(({ expr }) => parseQuery(expr).selectors.filter((selector) => !selector.labels.includes('bucket')).map(() => expr));
     expect(unfiltered).toEqual([]);
     for (const { expr } of queriesOf(dashboard)) if (!expr.startsWith('label_values(')) expect(expr).toContain('bucket=~"$bucket"');
+  });
+
+  it('lays its panels out on Grafana’s 24-column grid without overlaps, each reading the chosen data source', () => {
+    const { panels } = dashboard;
+    expect(new Set(panels.map((panel) => panel.id)).size).toBe(panels.length);
+    const cells = new Map<string, string>();
+    for (const { title, gridPos, datasource, targets } of panels) {
+      expect({ title, fits: gridPos.x >= 0 && gridPos.w > 0 && gridPos.x + gridPos.w <= 24 }).toEqual({ title, fits: true });
+      for (const source of [datasource, ...targets.map((target) => target.datasource)]) expect(source.uid).toBe('${datasource}');
+      for (let x = gridPos.x; x < gridPos.x + gridPos.w; x++) {
+        for (let y = gridPos.y; y < gridPos.y + gridPos.h; y++) {
+          expect({ cell: `${x},${y}`, taken: cells.get(`${x},${y}`), by: title }).toEqual({ cell: `${x},${y}`, taken: undefined, by: title });
+          cells.set(`${x},${y}`, title);
+        }
+      }
+    }
   });
 
   it('ships in the package', async () => {
