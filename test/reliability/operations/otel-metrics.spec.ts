@@ -99,6 +99,22 @@ describe('OpenTelemetry metrics', () => {
     expect(otelBounds).toEqual([...new Set(prometheusBounds)]);
   });
 
+  it('records nothing with metrics: false, and says so at startup', async () => {
+    const Quiet = sourceStore({ bucket: 'quiet', refreshInterval: null }, new Source());
+    const quietLogger = new RecordingLogger();
+    const quiet = await bootApp([CacheWorkerModule.forFeature([Quiet]), CacheWorkerOtelModule.forRoot({ metrics: false })], quietLogger);
+    try {
+      await quiet.get(Quiet).fetch('a');
+      const collected = await sdk.collect();
+      expect(valueOf(collected, 'cache_worker.entries', widgets)).toBe(2); // the other app's buckets are there
+      expect(valueOf(collected, 'cache_worker.entries', { 'cache_worker.bucket': 'quiet' })).toBeUndefined();
+      expect(collected.get('cache_worker.load.duration')!.points.some((point) => point.attributes['cache_worker.bucket'] === 'quiet')).toBe(false);
+      expect(quietLogger.at('log', 'OpenTelemetry: spans off (no tracer provider')[0]!.message).toMatch(/, metrics off$/);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('stops observing the buckets of an app that closed', async () => {
     const Other = sourceStore({ bucket: 'short-lived', refreshInterval: null }, new Source());
     const other = await bootApp([CacheWorkerModule.forFeature([Other]), CacheWorkerOtelModule.forRoot()]);

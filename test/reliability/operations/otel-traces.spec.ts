@@ -91,15 +91,17 @@ describe('OpenTelemetry spans', () => {
     expect(activeInLoad.get('42')).toBe(load!.spanContext().spanId);
   });
 
-  it('records a load outside any span as a root span, a failed load with its error, and no span for hits', async () => {
+  it('records a load outside any span as a root span, a failed load with its error, fetchNoSave and reload, and no span for hits', async () => {
     const Store = tracedStore({ bucket: 'roots' });
     const app = await boot([CacheWorkerModule.forFeature([Store]), CacheWorkerOtelModule.forRoot()]);
     const store = app.get(Store);
     await store.fetch('1');
     await store.fetch('1'); // a hit
     await store.fetch('bad-2');
+    await store.fetchNoSave('3');
+    await store.fetch('1', { reload: true });
     const loads = named(tracing.spans(), 'cache_worker.load');
-    expect(loads.map((span) => span.attributes['cache_worker.key'])).toEqual(['1', 'bad-2']);
+    expect(loads.map((span) => span.attributes['cache_worker.key'])).toEqual(['1', 'bad-2', '3', '1']);
     expect(parentOf(loads[0]!)).toBeUndefined();
     expect(loads[1]!.attributes['cache_worker.result']).toBe('error');
     expect(loads[1]!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'no widget bad-2' });
