@@ -5,7 +5,7 @@ export default {
   moduleNameMapper: {
     // The sample app imports the library by its package name and gets the build, as a user's app does.
     '^nest-cache-worker$': '<rootDir>/dist/index.js',
-    '^nest-cache-worker/(health|metrics|board)$': '<rootDir>/dist/$1/index.js',
+    '^nest-cache-worker/(health|metrics|board|otel)$': '<rootDir>/dist/$1/index.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -152,6 +152,20 @@ export const healthNoDumpYet = (ageMs: number, limitMs: number) =>
   `no dump written in the ${Math.round(ageMs)} ms since startup (limit ${limitMs} ms)`;
 export const invalidIntegrationOption = (integration: string, field: string, expected: string, value: unknown) =>
   `${integration}: option "${field}": expected ${expected}, got ${describeValue(value)}`;
+export const unknownIntegrationOption = (integration: string, field: string, known: readonly string[]) =>
+  `${integration}: unknown option "${field}" (the options are ${known.join(', ')})`;
+/** Whether the OpenTelemetry module records a signal: `off` by its options, `no provider` when the SDK has none registered. */
+export type OtelSignalState = 'on' | 'off' | 'no provider';
+const otelSignal = (signal: 'spans' | 'metrics', state: OtelSignalState) =>
+  state !== 'no provider'
+    ? `${signal} ${state}`
+    : `${signal} off (no ${signal === 'spans' ? 'tracer' : 'meter'} provider is registered: start the OpenTelemetry SDK before the app is created)`;
+export const otelSpanFailed = (error: string) =>
+  `OpenTelemetry: the tracer or a span processor threw (${error}); the cache goes on, without the spans that fail`;
+export const otelRefreshFailed = (failed: number, total: number) =>
+  `${failed} of ${total} keys failed; their old values were kept`;
+export const otelStarted = (spans: OtelSignalState, metrics: OtelSignalState) =>
+  `OpenTelemetry: ${otelSignal('spans', spans)}, ${otelSignal('metrics', metrics)}`;
 export const eventsListenerThrew = (event: string, error: string) =>
   `a listener of "${event}" threw: ${error}; the cache worker goes on`;
 export const metricHelp = (metric: string) => METRIC_HELP[metric] ?? metric;
@@ -202,11 +216,11 @@ export const snapshotShared = (version: number, entries: number, bytes: number) 
 export const snapshotShareFailed = (error: string) =>
   `cluster mode: the shared snapshot can't be written: ${error}; the next refresh retries`;
 export const snapshotUnusable = (reason: string) => `cluster mode: the shared snapshot can't be used: ${reason}; it is ignored`;
+export const snapshotAbsent = () => `there is no shared snapshot, or Redis is unreachable`;
+export const snapshotApplyAborted = () => `the application is shutting down`;
 export const snapshotTorn = (version: number) => `a chunk of version ${version} is missing (replaced while it was read)`;
 
 // Cache board
-export const unknownIntegrationOption = (integration: string, field: string, known: readonly string[]) =>
-  `${integration}: unknown option "${field}" (the options are ${known.join(', ')})`;
 export const integrationOptionsNotObject = (integration: string, value: unknown) =>
   `${integration}: expected an options object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : describeValue(value)}`;
 export const boardUnknownBucket = (bucket: string) => `no bucket "${bucket}"`;

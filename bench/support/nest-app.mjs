@@ -10,10 +10,12 @@ import { CacheWorker, CacheWorkerModule, CacheWorkerStore } from '../../dist/ind
  * the calls, so a hit-path measurement can prove that no load ran. With `bulkSource`, the store also
  * has `loadMany(keys)`, which calls it and counts its calls in `counter.batches`.
  *
+ * `modules` are more modules for the app to import (an integration under test).
+ *
  * @param {{ bucket: string, source: (key: unknown) => unknown, bulkSource?: (keys: unknown[]) => unknown,
- *   settings?: Record<string, unknown> }} options
+ *   settings?: Record<string, unknown>, modules?: unknown[] }} options
  */
-export async function startStoreApp({ bucket, source, bulkSource, settings = {} }) {
+export async function startStoreApp({ bucket, source, bulkSource, settings = {}, modules = [] }) {
   const counter = { loads: 0, batches: 0 };
   class BenchStore extends CacheWorkerStore {
     load(key) {
@@ -29,7 +31,7 @@ export async function startStoreApp({ bucket, source, bulkSource, settings = {} 
   }
   CacheWorker({ bucket, refreshInterval: 0, ...settings })(BenchStore);
   class BenchAppModule {}
-  Module({ imports: [CacheWorkerModule.forRoot(), CacheWorkerModule.forFeature([BenchStore])] })(BenchAppModule);
+  Module({ imports: [CacheWorkerModule.forRoot(), CacheWorkerModule.forFeature([BenchStore]), ...modules] })(BenchAppModule);
 
   const app = await NestFactory.createApplicationContext(BenchAppModule, { logger: ['error'], abortOnError: false });
   /** @type {CacheWorkerStore} */

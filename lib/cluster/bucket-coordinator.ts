@@ -1,6 +1,7 @@
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import type { BucketChange, EngineObserver } from '../store/engine-observer.js';
 import type { CacheEngine } from '../store/cache-engine.js';
+import type { SnapshotApplyResult, SnapshotPublishResult } from '../store/engine-tracer.js';
 import { decodeDump, type DecodedDump } from '../store/persistence/index.js';
 import type { CacheWorkerLogger } from '../store/logger.interface.js';
 import { ValueKeyedMap } from '../store/value-keyed-map.js';
@@ -64,7 +65,10 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   }
 
   /** The shared snapshot for a warm start, or null when there is none, it is unusable or Redis is unreachable. */
-  readonly sharedSnapshot = async (): Promise<DecodedDump | null> => (await this.readSnapshot())?.dump ?? null;
+  readonly sharedSnapshot = async (): Promise<DecodedDump | null> => {
+    const read = await this.readSnapshot();
+    return 'dump' in read ? read.dump : null;
+  };
 
   /**
    * A refresh tick. The lease holder refreshes; the others only pick up a snapshot they may have
@@ -142,20 +146,24 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
       });
       return this.queuedShare;
     }
-    this.sharing = this.writeSnapshot().finally(() => (this.sharing = null));
+    const tracer = this.engine.tracer;
+    const write = tracer === null ? this.writeSnapshot() : tracer.publishSnapshot(() => this.writeSnapshot());
+    this.sharing = write.then(() => undefined).finally(() => (this.sharing = null));
     return this.sharing;
   }
 
-  private async writeSnapshot(): Promise<void> {
+  private async writeSnapshot(): Promise<SnapshotPublishResult> {
     try {
       const snapshot = await this.engine.encodeSnapshot();
       const version = await this.snapshots.write(snapshot.data, Date.now());
-      if (version === null) return;
+      if (version === null) return { result: 'superseded' };
       this.knownVersion = version;
       this.publish({ type: 'snapshot', version });
       this.logger.debug(messages.snapshotShared(version, snapshot.entries, snapshot.data.length));
+      return { result: 'published', version, entries: snapshot.entries, bytes: snapshot.data.length };
     } catch (error) {
       if (this.connection.online) this.logger.warn(messages.snapshotShareFailed(describeError(error)));
+      return { result: 'failed', error: describeError(error) };
     }
   }
 
@@ -198,8 +206,14 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     } catch {
       return; // Redis went away: the connection logs it
     }
+    const tracer = this.engine.tracer;
+    await (tracer === null ? this.applySnapshot() : tracer.applySnapshot(() => this.applySnapshot()));
+  }
+
+  private async applySnapshot(): Promise<SnapshotApplyResult> {
     const read = await this.readSnapshot();
-    if (read === null || this.closed) return;
+    if ('error' in read) return { result: 'failed', error: read.error };
+    if (this.closed) return { result: 'failed', error: messages.snapshotApplyAborted() };
     const lacked = new ValueKeyedMap<K, true>();
     for (const key of this.engine.applySnapshot(read.dump.flat)) {
       // A key only this instance has (loaded while Redis was away) is loaded once, which shares it. A key
@@ -208,18 +222,20 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
       else lacked.set(key, true);
     }
     this.lacked = lacked;
+    return { result: 'applied', version: read.version, entries: read.dump.flat.length / 2 };
   }
 
-  private async readSnapshot(): Promise<{ version: number; dump: DecodedDump } | null> {
-    if (!this.connection.online) return null;
+  /** The shared snapshot, or why there is none to use (an unusable one is logged). */
+  private async readSnapshot(): Promise<{ version: number; dump: DecodedDump } | { error: string }> {
+    if (!this.connection.online) return { error: messages.snapshotAbsent() };
     let stored;
     try {
       stored = await this.snapshots.read();
     } catch (error) {
       if (error instanceof CacheWorkerDumpError) this.logger.warn(messages.snapshotUnusable(error.message));
-      return null;
+      return { error: describeError(error) };
     }
-    if (stored === null) return null;
+    if (stored === null) return { error: messages.snapshotAbsent() };
     try {
       const dump = decodeDump(stored.data, this.engine.config.bucket);
       this.knownVersion = stored.version;
@@ -227,7 +243,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     } catch (error) {
       this.knownVersion = stored.version; // don't read the same broken version again
       this.logger.warn(messages.snapshotUnusable(describeError(error)));
-      return null;
+      return { error: describeError(error) };
     }
   }
 

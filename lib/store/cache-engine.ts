@@ -13,6 +13,7 @@ import { describeError, describeKey } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
 import { Bucket, safeWeigher, type BucketBounds } from './bucket/index.js';
 import type { BucketChange, EngineObserver } from './engine-observer.js';
+import { type EngineTracer, TracerSlot } from './engine-tracer.js';
 import { entriesOf } from './entries-of.js';
 import { Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
@@ -34,6 +35,7 @@ export class CacheEngine<K, V> {
   readonly counters = new StatsCounters();
   private readonly bucket: Bucket<K, V>;
   private readonly observers: ObserverList<K, V>;
+  private readonly tracing = new TracerSlot<K>();
   private readonly flights: Flights<K, V>;
   private readonly refresher: Refresher<K, V>;
   private readonly dumps: DumpScheduler;
@@ -68,16 +70,17 @@ export class CacheEngine<K, V> {
       runner,
       this.counters,
       logger,
+      this.tracing,
       (key, outcome) => {
         if (this.storeLoaded(key, outcome) && observers.listening) observers.notify('loadStored', key, outcome.value, outcome.extra);
       },
       batched,
     );
-    this.dumps = new DumpScheduler(config, this.bucket, this.counters, logger, {
+    this.dumps = new DumpScheduler(config, this.bucket, this.counters, logger, this.tracing, {
       dumped: (result) => observers.notify('dumped', result),
       dumpFailed: (error) => observers.notify('dumpFailed', error),
     });
-    this.refresher = new Refresher(config, this.bucket, this.flights, this.counters, logger, {
+    this.refresher = new Refresher(config, this.bucket, this.flights, this.counters, logger, this.tracing, {
       refreshFilter: callbacks.refreshFilter,
       store: (key, outcome) => this.storeLoaded(key, outcome, true),
       refreshed: (result) => observers.notify('refreshed', result),
@@ -93,6 +96,16 @@ export class CacheEngine<K, V> {
   observe(observer: EngineObserver<K, V>): void {
     this.observers.add(observer);
     if (observer.evicted && this.bucket.onEvicted === null) this.bucket.onEvicted = (key) => this.observers.notify('evicted', key);
+  }
+
+  /** Sets the tracer that follows every load, refresh, dump and snapshot from then on (one per engine: it replaces any before). */
+  traceWith(tracer: EngineTracer<K>): void {
+    this.tracing.current = tracer;
+  }
+
+  /** The tracer set by `traceWith`, for what runs beside the engine (cluster mode's snapshots). */
+  get tracer(): EngineTracer<K> | null {
+    return this.tracing.current;
   }
 
   // ---- reads: the hit path first, and it stays this short ----

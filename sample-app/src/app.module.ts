@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CacheWorkerModule } from 'nest-cache-worker';
 import { OpsModule } from './ops/index.js';
 import { clusterOptions, widgetOverrides } from './sample.config.js';
+import { TelemetryModule } from './telemetry/index.js';
 import { StatsController, WidgetApiModule, WidgetController, WidgetService, WidgetStore } from './widgets/index.js';
 
 /**
@@ -16,6 +17,7 @@ import { StatsController, WidgetApiModule, WidgetController, WidgetService, Widg
     }),
     CacheWorkerModule.forFeature([WidgetStore], { imports: [WidgetApiModule] }),
     OpsModule,
+    TelemetryModule,
   ],
   controllers: [WidgetController, StatsController],
   providers: [WidgetService],

@@ -3,10 +3,12 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { listenPort } from './sample.config.js';
+import { startTelemetry } from './telemetry/index.js';
 import { WidgetStore } from './widgets/index.js';
 
 /** Boots the sample on `PORT` (3000); Ctrl-C or SIGTERM closes it, which writes the final dump. */
 async function bootstrap(): Promise<void> {
+  startTelemetry(); // before the app is created, so the cache's OpenTelemetry module finds the SDK
   const app = await NestFactory.create(AppModule);
   app.enableShutdownHooks();
   await app.listen(listenPort());

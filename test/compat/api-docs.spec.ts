@@ -12,7 +12,7 @@ describe('the API reference', () => {
     try {
       await run('npx', ['typedoc', '--out', dir], root);
       const index = await readFile(join(dir, 'index.html'), 'utf8');
-      for (const entryPoint of ['nest-cache-worker', 'nest-cache-worker/health', 'nest-cache-worker/metrics', 'nest-cache-worker/board']) {
+      for (const entryPoint of ['nest-cache-worker', 'nest-cache-worker/health', 'nest-cache-worker/metrics', 'nest-cache-worker/board', 'nest-cache-worker/otel']) {
         expect(index).toContain(entryPoint);
       }
     } finally {

@@ -36,9 +36,9 @@ afterAll(async () => {
 });
 
 describe('the packed package', () => {
-  it('holds only the build, README.md, LICENSE, CHANGELOG.md and package.json', () => {
+  it('holds only the build, the Grafana dashboard, README.md, LICENSE, CHANGELOG.md and package.json', () => {
     const outsideBuild = packedFiles.filter((path) => !/^dist\/.+\.(js|d\.ts)(\.map)?$/.test(path));
-    expect(outsideBuild.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
+    expect(outsideBuild.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dashboards/grafana/cache-worker.json', 'package.json']);
     expect(packedFiles).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map']));
   });
 });
@@ -101,7 +101,7 @@ describe.each([
     expect(await readFile(join(dir, 'dist', 'widget.store.js'), 'utf8')).toMatch(importOfPackage);
   });
 
-  it('answers through get, closes cleanly, serves from its dump after a restart, with events, metrics, health, the board and the dump inspector', async () => {
+  it('answers through get, closes cleanly, serves from its dump after a restart, with events, metrics, spans, health, the board and the dump inspector', async () => {
     const dumpDir = join(dir, 'dump');
     await mkdir(dumpDir);
 
@@ -111,6 +111,8 @@ describe.each([
     expect(await readWidget(running, 'a')).toEqual({ widget, sourceCalls: 1, loadedEvents: 1 });
     // The `nest-cache-worker/metrics` entry point with the optional peer `prom-client`.
     expect(await (await running.get('/metrics')).text()).toMatch(/^cache_worker_loads_total\{bucket="widgets"\} 1$/m);
+    // The `nest-cache-worker/otel` entry point with the optional peer `@opentelemetry/api` and the SDK's tracer provider.
+    expect(await (await running.get('/spans')).json()).toContain('cache_worker.load');
     const first = await running.stop();
     running = undefined;
     expect(closing(first)).toEqual(CLEAN);

@@ -184,6 +184,34 @@ describe('sample app over HTTP', () => {
 });
 
 describe('the built sample app, as npm start runs it', () => {
+  it('records spans at GET /traces: a miss is a cache_worker.load_batch under its request span, a hit has none', async () => {
+    interface TraceView {
+      traceId: string;
+      spans: Array<{ name: string; spanId: string; parentSpanId: string | null; attributes: Record<string, unknown> }>;
+    }
+    const sample = await startSample({ WIDGET_DUMP_FILE: `${dumpFile}.traces`, WIDGET_REFRESH_MS: '0' });
+    try {
+      const http = () => request(`http://127.0.0.1:${sample.port}`);
+      await http().get('/widgets/8').expect(200); // a miss: the slow source is called
+      await http().get('/widgets/8').expect(200); // a hit
+      const requests = await waitFor(
+        async () => ((await http().get('/traces').expect(200)).body as TraceView[]).filter((trace) => trace.spans.some((span) => span.name === 'GET /widgets/8')),
+        (found) => found.length === 2,
+      );
+      const [hit, miss] = requests; // newest first
+      expect(hit!.spans.map((span) => span.name)).toEqual(['GET /widgets/8']);
+      const requestSpan = miss!.spans.find((span) => span.name === 'GET /widgets/8');
+      // The widget store answers through its bulk source (loadMany): the miss is a batch of one key.
+      expect(miss!.spans.find((span) => span.name === 'cache_worker.load_batch')).toMatchObject({
+        parentSpanId: requestSpan!.spanId,
+        attributes: { 'cache_worker.bucket': 'widgets', 'cache_worker.batch.size': 1, 'cache_worker.batch.failed': 0, 'cache_worker.result': 'ok' },
+      });
+      expect(sample.output()).toContain('OpenTelemetry: spans on, metrics off');
+    } finally {
+      await stopSample(sample);
+    }
+  }, 60_000);
+
   it('serves a widget, writes its dump on SIGTERM, and answers it from the dump on the next start', async () => {
     expect(existsSync(SAMPLE_MAIN)).toBe(true); // built by `npm test` (npm run build:sample)
 

@@ -3,6 +3,7 @@ import type { FetchOptions, FetchResult } from '../../interfaces/fetch-result.in
 import { checkTimeoutOption } from '../../config/validate-config.js';
 import * as messages from '../../cache-worker.messages.js';
 import type { BucketChange } from '../engine-observer.js';
+import type { TracerSlot } from '../engine-tracer.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
@@ -57,6 +58,7 @@ export class Flights<K, V> {
     private readonly runner: LoadRunner<K>,
     private readonly counters: StatsCounters,
     private readonly logger: CacheWorkerLogger,
+    private readonly tracing: TracerSlot<K>,
     /** Stores a loaded value that some caller of its flight wants saved. */
     private readonly save: (key: K, outcome: LoadedOutcome<V>) => void,
     batched: boolean,
@@ -76,7 +78,7 @@ export class Flights<K, V> {
     const save = options?.skipSave !== true;
     const timeout = options?.timeout;
     if (timeout !== undefined) return this.join(key, save, timeout).then(toFetchResult);
-    const flight = this.flights.get(key) ?? this.start(key, this.config.loadTimeout, 'warn');
+    const flight = this.flights.get(key) ?? this.start(key, this.config.loadTimeout, false);
     if (save) flight.save = true;
     // One result for every reader of the flight: a storm of misses on one key allocates nothing per read.
     return (flight.result ??= flight.promise.then(toFetchResult));
@@ -94,7 +96,7 @@ export class Flights<K, V> {
     }
     const existing = this.flights.get(key);
     if (existing === undefined) {
-      const flight = this.start(key, timeout ?? this.config.loadTimeout, 'warn');
+      const flight = this.start(key, timeout ?? this.config.loadTimeout, false);
       flight.save = save;
       return flight.promise;
     }
@@ -102,9 +104,9 @@ export class Flights<K, V> {
     return timeout === undefined || timeout === 0 ? existing.promise : waitAtMost(existing.promise, timeout); // 0: no bound, as loadTimeout
   }
 
-  /** The flight a full refresh waits on for `key`: the one in flight, or a new one whose failures log at debug. */
+  /** The flight a full refresh waits on for `key`: the one in flight, or a new one of the refresh. */
   forRefresh(key: K): Flight<V> {
-    return this.flights.get(key) ?? this.start(key, this.config.loadTimeout, 'debug');
+    return this.flights.get(key) ?? this.start(key, this.config.loadTimeout, true);
   }
 
   /**
@@ -163,7 +165,8 @@ export class Flights<K, V> {
     return this.runner.waitForPending(timeoutMs);
   }
 
-  private start(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug'): Flight<V> {
+  /** Starts the load of `key`; one a full refresh starts logs its failure at debug, as the refresh sums them up. */
+  private start(key: K, timeoutMs: number, inRefresh: boolean): Flight<V> {
     if (this.closed) return abortedFlight();
     if (this.batcher !== null) {
       const flight = new BatchedFlight<K, V>(key);
@@ -173,14 +176,22 @@ export class Flights<K, V> {
     }
     this.counters.loads++;
     const flight: Flight<V> = { save: false, promise: undefined as never };
-    flight.promise = new Promise((resolve) =>
-      this.runner.start<V>(key, timeoutMs, failureLevel, (outcome) => {
+    const tracer = this.tracing.current;
+    flight.promise =
+      tracer === null
+        ? this.run(key, timeoutMs, inRefresh, flight)
+        : tracer.load(key, inRefresh, () => this.run(key, timeoutMs, inRefresh, flight));
+    this.flights.set(key, flight);
+    return flight;
+  }
+
+  private run(key: K, timeoutMs: number, inRefresh: boolean, flight: Flight<V>): Promise<LoadOutcome<V>> {
+    return new Promise((resolve) =>
+      this.runner.start<V>(key, timeoutMs, inRefresh ? 'debug' : 'warn', (outcome) => {
         this.land(key, flight, outcome);
         resolve(outcome);
       }),
     );
-    this.flights.set(key, flight);
-    return flight;
   }
 
   /** Runs one `loadMany` for `flights` (which are in `this.flights`) and lands each key's outcome. */
@@ -189,13 +200,26 @@ export class Flights<K, V> {
     this.counters.loads += keys.length;
     this.counters.batches++;
     this.counters.batchedKeys += keys.length;
-    this.runner.startBatch<V>(keys, timeoutMs, failureLevel, (outcomes) => {
+    const landAll = (outcomes: LoadOutcome<V>[]) => {
       for (let i = 0; i < flights.length; i++) {
         const flight = flights[i]!;
         this.land(flight.key, flight, outcomes[i]!);
         flight.resolve(outcomes[i]!);
       }
-    });
+    };
+    const tracer = this.tracing.current;
+    if (tracer === null) {
+      this.runner.startBatch<V>(keys, timeoutMs, failureLevel, landAll);
+      return;
+    }
+    void tracer.loadBatch<V>(keys, failureLevel === 'debug', () =>
+      new Promise((resolve) =>
+        this.runner.startBatch<V>(keys, timeoutMs, failureLevel, (outcomes) => {
+          landAll(outcomes);
+          resolve(outcomes);
+        }),
+      ),
+    );
   }
 
   /** A load of `key` settled: its flight ends, and its value is stored if a caller wants it saved. */

@@ -4,6 +4,7 @@ import type { DumpResult } from '../../interfaces/fetch-result.interface.js';
 import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import type { EngineObserver } from '../engine-observer.js';
+import type { TracerSlot } from '../engine-tracer.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import { writeDumpFile } from './dump-file.js';
@@ -25,6 +26,7 @@ export class DumpScheduler {
     private readonly entries: Iterable<[unknown, unknown]>,
     private readonly counters: StatsCounters,
     private readonly logger: CacheWorkerLogger,
+    private readonly tracing: TracerSlot<unknown>,
     private readonly report: Required<Pick<EngineObserver, 'dumped' | 'dumpFailed'>>,
   ) {}
 
@@ -66,7 +68,9 @@ export class DumpScheduler {
   }
 
   private start(): Promise<DumpResult> {
-    this.active = this.write().finally(() => (this.active = null));
+    const tracer = this.tracing.current;
+    const write = tracer === null ? this.write() : tracer.dump(() => this.write());
+    this.active = write.finally(() => (this.active = null));
     return this.active;
   }
 

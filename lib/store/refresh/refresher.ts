@@ -4,6 +4,7 @@ import type { RefreshResult } from '../../interfaces/fetch-result.interface.js';
 import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import type { Bucket } from '../bucket/index.js';
+import type { TracerSlot } from '../engine-tracer.js';
 import { isThenable, type Flight, type Flights, type LoadedOutcome } from '../loading/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
@@ -42,12 +43,17 @@ export class Refresher<K, V> {
     private readonly flights: Flights<K, V>,
     private readonly counters: StatsCounters,
     private readonly logger: CacheWorkerLogger,
+    private readonly tracing: TracerSlot<K>,
     private readonly host: RefreshHost<K, V>,
   ) {}
 
   /** Reloads every cached key now; joins the refresh already running, if any. */
   refresh(): Promise<RefreshResult> {
-    this.running ??= this.run().finally(() => (this.running = null));
+    if (this.running === null) {
+      const tracer = this.tracing.current;
+      const run = tracer === null ? this.run() : tracer.refresh(() => this.run());
+      this.running = run.finally(() => (this.running = null));
+    }
     return this.running;
   }
 

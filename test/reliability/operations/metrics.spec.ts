@@ -9,7 +9,7 @@ import { CacheWorkerConfigError, CacheWorkerModule } from '../../../lib/index.js
 import { CacheWorkerMetricsModule } from '../../../lib/metrics/index.js';
 import { bootApp } from '../../support/nest-app.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { Source, sourceStore } from '../support/source.js';
+import { readAndRefresh, Source, sourceStore } from '../support/source.js';
 
 /** The value of one sample of the Prometheus text format, or undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -36,13 +36,7 @@ describe('Prometheus metrics through prom-client', () => {
 
   it('exports counters, gauges and histograms of every bucket in the global registry', async () => {
     const store = app.get(WidgetStore);
-    await store.fetch('a');
-    await store.fetch('b');
-    await store.fetch('a');
-    source.down = true;
-    await store.fetch('c');
-    source.down = false;
-    await store.fullRefresh(); // refreshes a and b, then dumps
+    await readAndRefresh(store, source);
     const text = await register.metrics();
     expect(text).toContain('# HELP cache_worker_hits_total Reads answered from the bucket without loading');
     expect(text).toContain('# TYPE cache_worker_hits_total counter');

@@ -23,3 +23,18 @@ export function sourceStore(options: CacheWorkerOptions, source: Source): Type<C
   }
   return SourceStore;
 }
+
+/**
+ * The traffic the metrics tests count: `a` and `b` load, `a` hits, `c` fails while the source is down,
+ * then a full refresh reloads `a` and `b` and writes the dump (when the bucket has a file). That is 1
+ * hit, 3 misses, 5 loads of which 1 failed, 1 refresh, and 2 entries.
+ */
+export async function readAndRefresh(store: CacheWorkerStore<string, string>, source: Source): Promise<void> {
+  await store.fetch('a');
+  await store.fetch('b');
+  await store.fetch('a');
+  source.down = true;
+  await store.fetch('c');
+  source.down = false;
+  await store.fullRefresh();
+}

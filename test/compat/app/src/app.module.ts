@@ -6,8 +6,10 @@ import { CacheWorkerModule } from 'nest-cache-worker';
 import { CacheWorkerBoardModule } from 'nest-cache-worker/board';
 import { CacheWorkerHealthModule } from 'nest-cache-worker/health';
 import { CacheWorkerMetricsModule } from 'nest-cache-worker/metrics';
+import { CacheWorkerOtelModule } from 'nest-cache-worker/otel';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
+import { SpansController } from './spans.controller.js';
 import { WidgetEvents } from './widget.events.js';
 import { WidgetSource } from './widget.source.js';
 import { WidgetStore } from './widget.store.js';
@@ -35,8 +37,9 @@ const redisUrl = process.env.REDIS_URL;
     CacheWorkerMetricsModule.forRoot(),
     CacheWorkerBoardModule.forRoot(),
     EventEmitterModule.forRoot(),
+    CacheWorkerOtelModule.forRoot(),
   ],
-  controllers: [WidgetsController, HealthController, MetricsController],
+  controllers: [WidgetsController, HealthController, MetricsController, SpansController],
   providers: [WidgetEvents],
 })
 export class AppModule {}

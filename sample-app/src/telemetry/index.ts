@@ -1,0 +1,2 @@
+export * from './telemetry.module.js';
+export * from './telemetry.setup.js';
