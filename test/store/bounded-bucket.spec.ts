@@ -217,6 +217,15 @@ describe('bounded buckets', () => {
       expect(store.stats()).toMatchObject({ weight: 3, evictions: 1 });
     });
 
+    it('is never weighed without maxWeight', async () => {
+      let weighed = 0;
+      const { store } = await start(storeClass({ bucket: 'unweighed', maxEntries: 3 }, { weigh: () => ++weighed }));
+      for (let i = 0; i < 5; i++) await store.fetch(`k${i}`);
+      expect(store.size).toBe(3);
+      expect(weighed).toBe(0);
+      expect(store.stats().weight).toBeNull();
+    });
+
     it('holds both bounds at once', async () => {
       const { store } = await start(storeClass({ bucket: 'both', maxEntries: 4, maxWeight: 1000 }, { weigh: byLength }));
       for (let i = 0; i < 20; i++) store.set(`k${i}`, 'v');
