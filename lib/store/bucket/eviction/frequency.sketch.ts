@@ -1,7 +1,12 @@
+/** Events per key of width between two halvings: long enough to tell a key read 3 times from one read 2. */
+const EVENTS_PER_KEY = 30;
+/** The smallest table, in 32-bit words (32 KiB): a small cache over many keys still counts them apart. */
+const MIN_WORDS = 8192;
+
 /**
- * How often keys were seen lately, approximately: a count-min sketch of 4-bit counters (16 per
- * word pair of the table, 4 per key), halved every `10 × width` recorded events so that old
- * popularity fades. Counters saturate at 15; a key's estimate is the least of its 4 counters.
+ * How often keys were seen lately, approximately: a count-min sketch of 4-bit counters (8 per word,
+ * 4 per key, 16 per key of width), halved every `30 × width` recorded events so that old popularity
+ * fades. Counters saturate at 15; a key's estimate is the least of its 4 counters.
  */
 export class FrequencySketch {
   private table: Uint32Array;
@@ -71,14 +76,14 @@ export class FrequencySketch {
     const length = tableLength(width);
     this.table = new Uint32Array(length);
     this.mask = length - 1;
-    this.sampleSize = 10 * Math.max(width, 16);
+    this.sampleSize = EVENTS_PER_KEY * Math.max(width, 16);
     this.events = 0;
   }
 }
 
 /** Two 32-bit words (16 counters) per key, as a power of two. */
 function tableLength(width: number): number {
-  const wanted = Math.max(16, 2 * Math.min(width, 1 << 26));
+  const wanted = Math.max(MIN_WORDS, 2 * Math.min(width, 1 << 26));
   return 2 ** Math.ceil(Math.log2(wanted));
 }
 

@@ -78,6 +78,12 @@ export class SlotLists<K> {
     return after < QUEUES ? NONE : after;
   }
 
+  /** The slot before `slot` towards the front of its queue, or -1 at the front. */
+  ahead(slot: number): number {
+    const before = this.prev[slot]!;
+    return before < QUEUES ? NONE : before;
+  }
+
   /** The most recently used slot of a queue, or -1 when it is empty. */
   front(queue: Queue): number {
     const slot = this.next[queue]!;
