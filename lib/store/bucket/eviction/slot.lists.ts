@@ -103,6 +103,10 @@ export class SlotLists<K> {
 
   /** Moves a slot to the front of `queue` (its own or another). */
   moveToFront(slot: number, queue: Queue): void {
+    if (this.queues[slot] === queue) {
+      if (this.next[queue] !== slot) this.relink(slot, queue); // a read: the queue's count and weight stay
+      return;
+    }
     this.unlink(slot);
     this.link(slot, queue);
   }
@@ -149,6 +153,18 @@ export class SlotLists<K> {
     this.queues[slot] = queue;
     this.count[queue]++;
     this.weightOf[queue] += this.weights[slot]!;
+  }
+
+  private relink(slot: number, queue: number): void {
+    const before = this.prev[slot]!;
+    const after = this.next[slot]!;
+    this.next[before] = after;
+    this.prev[after] = before;
+    const first = this.next[queue]!;
+    this.prev[slot] = queue;
+    this.next[slot] = first;
+    this.prev[first] = slot;
+    this.next[queue] = slot;
   }
 
   private unlink(slot: number): void {

@@ -22,6 +22,7 @@ const setting = (windowShare: number, newcomersWinTies: boolean, protectedShare 
 export const CANDIDATE_SETTINGS: readonly SpaceSettings[] = [
   setting(0.01, true),
   setting(0, false),
+  setting(0, false, 0.9),
   setting(0.01, false, 0.5),
   setting(0.4, true),
   setting(1, false),

@@ -2,8 +2,8 @@ import type { AdmissionFilter } from './admission.filter.js';
 import { CANDIDATE_SETTINGS, type SpaceSettings } from './space.settings.js';
 import { WindowedSpace } from './windowed.space.js';
 
-/** How much of a shadow's past score carries into the next period (about 20 periods of memory). */
-const MEMORY = 0.95;
+/** How much of a shadow's past score carries into the next period (about 30 periods of memory). */
+const MEMORY = 0.97;
 /** Shadows smaller than this see too few keys to tell the settings apart. */
 const SHADOW_MIN = 1000;
 const ignore = (): void => {};
