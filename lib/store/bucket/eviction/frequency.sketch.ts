@@ -1,13 +1,20 @@
+/** Events per key of width between two halvings: long enough for keys just inside and just outside the bound to count apart. */
+const EVENTS_PER_KEY = 60;
+/** The smallest table, in 32-bit words (32 KiB): a small cache over many keys still counts them apart. */
+const MIN_WORDS = 8192;
+
 /**
- * How often keys were seen lately, approximately: a count-min sketch of 4-bit counters (16 per
- * word pair of the table, 4 per key), halved every `10 × width` recorded events so that old
- * popularity fades. Counters saturate at 15; a key's estimate is the least of its 4 counters.
+ * How often keys were seen lately, approximately: a count-min sketch of 4-bit counters (8 per word,
+ * 4 per key, 16 per key of width), halved every `60 × width` recorded events so that old popularity
+ * fades. Counters saturate at 15; a key's estimate is the least of its 4 counters.
  */
 export class FrequencySketch {
   private table: Uint32Array;
   private mask: number;
   private events = 0;
   private sampleSize: number;
+  /** The word index and bit shift of a key's 4 counters, between the two passes of `increment`. */
+  private readonly cells = new Int32Array(8);
 
   /** `seed` makes the counter positions unpredictable from outside (per instance). */
   constructor(
@@ -38,21 +45,31 @@ export class FrequencySketch {
     return least;
   }
 
-  /** Counts one event of a key hash. */
+  /**
+   * Counts one event of a key hash: only the key's least counters grow (conservative update), so a
+   * counter shared with a frequent key doesn't inflate every other key it holds.
+   */
   increment(hash: number): void {
+    const table = this.table;
+    const cells = this.cells;
+    let least = 15;
     let h = hash ^ this.seed;
-    let added = false;
     for (let row = 0; row < 4; row++) {
       h = spread(h + row);
       const index = (h >>> 3) & this.mask;
       const shift = (h & 7) << 2;
-      const word = this.table[index]!;
-      if (((word >>> shift) & 15) !== 15) {
-        this.table[index] = word + (1 << shift);
-        added = true;
-      }
+      cells[2 * row] = index;
+      cells[2 * row + 1] = shift;
+      const count = (table[index]! >>> shift) & 15;
+      if (count < least) least = count;
     }
-    if (added && ++this.events >= this.sampleSize) this.halve();
+    if (least === 15) return;
+    for (let row = 0; row < 4; row++) {
+      const index = cells[2 * row]!;
+      const shift = cells[2 * row + 1]!;
+      if (((table[index]! >>> shift) & 15) === least) table[index] = table[index]! + (1 << shift);
+    }
+    if (++this.events >= this.sampleSize) this.halve();
   }
 
   /** Forgets every count (the bucket was cleared). */
@@ -71,14 +88,14 @@ export class FrequencySketch {
     const length = tableLength(width);
     this.table = new Uint32Array(length);
     this.mask = length - 1;
-    this.sampleSize = 10 * Math.max(width, 16);
+    this.sampleSize = EVENTS_PER_KEY * Math.max(width, 16);
     this.events = 0;
   }
 }
 
 /** Two 32-bit words (16 counters) per key, as a power of two. */
 function tableLength(width: number): number {
-  const wanted = Math.max(16, 2 * Math.min(width, 1 << 26));
+  const wanted = Math.max(MIN_WORDS, 2 * Math.min(width, 1 << 26));
   return 2 ** Math.ceil(Math.log2(wanted));
 }
 

@@ -78,6 +78,12 @@ export class SlotLists<K> {
     return after < QUEUES ? NONE : after;
   }
 
+  /** The slot before `slot` towards the front of its queue, or -1 at the front. */
+  ahead(slot: number): number {
+    const before = this.prev[slot]!;
+    return before < QUEUES ? NONE : before;
+  }
+
   /** The most recently used slot of a queue, or -1 when it is empty. */
   front(queue: Queue): number {
     const slot = this.next[queue]!;
@@ -97,6 +103,10 @@ export class SlotLists<K> {
 
   /** Moves a slot to the front of `queue` (its own or another). */
   moveToFront(slot: number, queue: Queue): void {
+    if (this.queues[slot] === queue) {
+      if (this.next[queue] !== slot) this.relink(slot, queue); // a read: the queue's count and weight stay
+      return;
+    }
     this.unlink(slot);
     this.link(slot, queue);
   }
@@ -143,6 +153,18 @@ export class SlotLists<K> {
     this.queues[slot] = queue;
     this.count[queue]++;
     this.weightOf[queue] += this.weights[slot]!;
+  }
+
+  private relink(slot: number, queue: number): void {
+    const before = this.prev[slot]!;
+    const after = this.next[slot]!;
+    this.next[before] = after;
+    this.prev[after] = before;
+    const first = this.next[queue]!;
+    this.prev[slot] = queue;
+    this.next[slot] = first;
+    this.prev[first] = slot;
+    this.next[queue] = slot;
   }
 
   private unlink(slot: number): void {
