@@ -196,6 +196,23 @@ describe('the eviction policy', () => {
   });
 });
 
+describe('the frequency sketch', () => {
+  it('counts a key up to 15, halves every count after its sample of events, and forgets on clear', () => {
+    const sketch = new FrequencySketch(16, 3); // halves after 60 × 16 events
+    const [often, seldom] = [seededHash('often', 3), seededHash('seldom', 3)];
+    for (let i = 0; i < 9; i++) sketch.increment(often);
+    sketch.increment(seldom);
+    expect([sketch.frequency(often), sketch.frequency(seldom)]).toEqual([9, 1]);
+    for (let i = 0; i < 20; i++) sketch.increment(often);
+    expect(sketch.frequency(often)).toBe(15);
+    for (let i = 0; i < 60 * 16; i++) sketch.increment(seededHash(`other${i}`, 3));
+    expect(sketch.frequency(often)).toBeLessThanOrEqual(8);
+    expect(sketch.frequency(often)).toBeGreaterThanOrEqual(7);
+    sketch.clear();
+    expect(sketch.frequency(often)).toBe(0);
+  });
+});
+
 describe('the eviction policy against hash flooding', () => {
   it('places string keys by a per-policy seed: keys that collide under one seed are apart under another', () => {
     // The pair was found by a birthday search over `user:<n>` under seed 1 (the hash has 32 bits).
