@@ -2,6 +2,7 @@ import type { EvictionPolicy, PolicyBounds } from '../policy.js';
 import { AdmissionFilter } from './admission.filter.js';
 import { FrequencySketch } from './frequency.sketch.js';
 import { seededHash } from './key.hash.js';
+import { MapSlotIndex } from './slot.index.js';
 import { randomSeed } from './random.source.js';
 import { PROBATION, PROTECTED, WINDOW } from './slot.lists.js';
 import { CANDIDATE_SETTINGS } from './space.settings.js';
@@ -27,11 +28,13 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
     this.sizedByWeight = bounds.maxEntries === null;
     this.sketch = new FrequencySketch(Math.min(bounds.maxEntries ?? 1024, 1 << 24), seed);
     this.admission = new AdmissionFilter(this.sketch, seed ^ 0x5f3759df);
-    this.space = new WindowedSpace<K>(maxEntries, bounds.maxWeight ?? Infinity, CANDIDATE_SETTINGS[0]!, this.admission, (key) => {
+    const evictAndStart = (key: K): void => {
       // A bound sized in weight only: the shadows are sized by the entries held when it first filled.
       if (this.selector === null) this.startSelector(this.space.slots.size);
       evict(key);
-    });
+    };
+    const limit = bounds.maxWeight ?? Infinity;
+    this.space = new WindowedSpace<K>(maxEntries, limit, CANDIDATE_SETTINGS[0]!, this.admission, evictAndStart, new MapSlotIndex<K>());
     if (bounds.maxEntries !== null) this.startSelector(bounds.maxEntries);
   }
 
