@@ -81,14 +81,14 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   /** Most frequent first; among equals, protected before window before probation, recent first. */
   ranked(): Iterable<K> {
     const slots = this.space.slots;
-    const order: number[] = [];
+    // A counting sort on the 16 frequencies, stable over the queue order: no comparison, no Map.
+    const byFrequency: K[][] = Array.from({ length: 16 }, () => []);
     for (const queue of [PROTECTED, WINDOW, PROBATION] as const) {
-      for (let slot = slots.front(queue); slot >= 0; slot = slots.behind(slot)) order.push(slot);
+      for (let slot = slots.front(queue); slot >= 0; slot = slots.behind(slot)) {
+        byFrequency[15 - this.sketch.frequency(slots.hashAt(slot))]!.push(slots.keyAt(slot));
+      }
     }
-    const frequency = new Map<number, number>();
-    for (const slot of order) frequency.set(slot, this.sketch.frequency(slots.hashAt(slot)));
-    order.sort((a, b) => frequency.get(b)! - frequency.get(a)!);
-    return order.map((slot) => slots.keyAt(slot));
+    return byFrequency.flat();
   }
 
   private replay(hash: number): void {
