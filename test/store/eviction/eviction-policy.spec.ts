@@ -160,6 +160,14 @@ describe('the eviction policy', () => {
     expect(hits / (rounds * 150)).toBeGreaterThan(0.5); // at best 99 of every 150
   });
 
+  it('takes memory after the keys it holds, not after its bound', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const bucket = new ModelBucket<number>({ maxEntries: 1_000_000_000, maxWeight: null });
+    for (let k = 0; k < 10_000; k++) bucket.request(k);
+    expect(bucket.resident.size).toBe(10_000);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('ranks the most read keys first', () => {
     const bucket = new ModelBucket<string>({ maxEntries: 50, maxWeight: null });
     for (let i = 0; i < 50; i++) bucket.store(`k${i}`);

@@ -9,6 +9,9 @@ import { CANDIDATE_SETTINGS } from './space.settings.js';
 import { WindowSelector } from './window.selector.js';
 import { WindowedSpace } from './windowed.space.js';
 
+/** Keys the sketch is first sized for (its smallest table); a larger bound grows it as keys arrive. */
+const FIRST_SKETCH_WIDTH = 4096;
+
 /**
  * W-TinyLFU whose settings are chosen by shadow simulation: every request counts in the frequency
  * sketch, is served by the resident space and is replayed in the selector's shadows, whose best
@@ -20,13 +23,14 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   private readonly admission: AdmissionFilter;
   private selector: WindowSelector | null = null;
   private readonly seed: number;
-  private readonly sizedByWeight: boolean;
+  /** The most keys the sketch must tell apart: it grows with the resident keys up to this. */
+  private readonly sketchLimit: number;
 
   constructor(bounds: PolicyBounds, evict: (key: K) => void, seed = randomSeed()) {
     const maxEntries = bounds.maxEntries ?? Infinity;
     this.seed = seed;
-    this.sizedByWeight = bounds.maxEntries === null;
-    this.sketch = new FrequencySketch(Math.min(bounds.maxEntries ?? 1024, 1 << 24), seed);
+    this.sketchLimit = Math.min(maxEntries, 1 << 24);
+    this.sketch = new FrequencySketch(Math.min(this.sketchLimit, FIRST_SKETCH_WIDTH), seed);
     this.admission = new AdmissionFilter(this.sketch, seed ^ 0x5f3759df);
     const evictAndStart = (key: K): void => {
       // A bound sized in weight only: the shadows are sized by the entries held when it first filled.
@@ -62,7 +66,7 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
     const hash = seededHash(key, this.seed);
     this.sketch.increment(hash);
     this.replay(hash);
-    if (this.sizedByWeight) this.sketch.ensureWidth(slots.size + 1);
+    this.sketch.ensureWidth(Math.min(slots.size + 1, this.sketchLimit));
     this.space.insert(key, hash, weight);
   }
 

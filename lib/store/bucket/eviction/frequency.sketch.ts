@@ -26,9 +26,12 @@ export class FrequencySketch {
     this.resize(width);
   }
 
-  /** Grows the table to suit `width` resident keys (counts start again; a resize is rare). */
+  /**
+   * Grows the table to suit `width` resident keys; counts start again, which costs nothing while a
+   * bucket fills (nothing is evicted yet), and the table doubles, so it happens a few times at most.
+   */
   ensureWidth(width: number): void {
-    if (tableLength(width) > this.table.length) this.resize(width);
+    if (width > this.table.length / 2) this.resize(Math.max(width, this.table.length));
   }
 
   /** The estimated recent count of a key hash, 0 to 15. */
