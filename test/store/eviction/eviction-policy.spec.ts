@@ -160,6 +160,14 @@ describe('the eviction policy', () => {
     expect(hits / (rounds * 150)).toBeGreaterThan(0.5); // at best 99 of every 150
   });
 
+  it('takes memory after the keys it holds, not after its bound', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const bucket = new ModelBucket<number>({ maxEntries: 1_000_000_000, maxWeight: null });
+    for (let k = 0; k < 10_000; k++) bucket.request(k);
+    expect(bucket.resident.size).toBe(10_000);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('ranks the most read keys first', () => {
     const bucket = new ModelBucket<string>({ maxEntries: 50, maxWeight: null });
     for (let i = 0; i < 50; i++) bucket.store(`k${i}`);
@@ -193,6 +201,23 @@ describe('the eviction policy', () => {
     expect([...bucket.policy.ranked()]).toHaveLength(2);
     bucket.remove(first);
     expect([...bucket.policy.ranked()]).toEqual([{ id: 1 }]);
+  });
+});
+
+describe('the frequency sketch', () => {
+  it('counts a key up to 15, halves every count after its sample of events, and forgets on clear', () => {
+    const sketch = new FrequencySketch(16, 3); // halves after 60 × 16 events
+    const [often, seldom] = [seededHash('often', 3), seededHash('seldom', 3)];
+    for (let i = 0; i < 9; i++) sketch.increment(often);
+    sketch.increment(seldom);
+    expect([sketch.frequency(often), sketch.frequency(seldom)]).toEqual([9, 1]);
+    for (let i = 0; i < 20; i++) sketch.increment(often);
+    expect(sketch.frequency(often)).toBe(15);
+    for (let i = 0; i < 60 * 16; i++) sketch.increment(seededHash(`other${i}`, 3));
+    expect(sketch.frequency(often)).toBeLessThanOrEqual(8);
+    expect(sketch.frequency(often)).toBeGreaterThanOrEqual(7);
+    sketch.clear();
+    expect(sketch.frequency(often)).toBe(0);
   });
 });
 

@@ -5,16 +5,15 @@ const MIN_WORDS = 8192;
 
 /**
  * How often keys were seen lately, approximately: a count-min sketch of 4-bit counters (8 per word,
- * 4 per key, 16 per key of width), halved every `60 × width` recorded events so that old popularity
- * fades. Counters saturate at 15; a key's estimate is the least of its 4 counters.
+ * 16 per key of width), halved every `60 × width` recorded events so that old popularity fades.
+ * A key's 4 counters lie in one block of 16 words (64 bytes, one cache line), one counter in each
+ * quarter of the block; its estimate is the least of them, and counters saturate at 15.
  */
 export class FrequencySketch {
   private table: Uint32Array;
-  private mask: number;
+  private blockMask: number;
   private events = 0;
   private sampleSize: number;
-  /** The word index and bit shift of a key's 4 counters, between the two passes of `increment`. */
-  private readonly cells = new Int32Array(8);
 
   /** `seed` makes the counter positions unpredictable from outside (per instance). */
   constructor(
@@ -22,25 +21,29 @@ export class FrequencySketch {
     private readonly seed: number,
   ) {
     this.table = new Uint32Array(0);
-    this.mask = 0;
+    this.blockMask = 0;
     this.sampleSize = 0;
     this.resize(width);
   }
 
-  /** Grows the table to suit `width` resident keys (counts start again; a resize is rare). */
+  /**
+   * Grows the table to suit `width` resident keys; counts start again, which costs nothing while a
+   * bucket fills (nothing is evicted yet), and the table doubles, so it happens a few times at most.
+   */
   ensureWidth(width: number): void {
-    if (tableLength(width) > this.table.length) this.resize(width);
+    if (width > this.table.length / 2) this.resize(Math.max(width, this.table.length));
   }
 
   /** The estimated recent count of a key hash, 0 to 15. */
   frequency(hash: number): number {
+    const table = this.table;
+    const block = this.blockOf(hash);
+    let bits = spread(hash ^ ~this.seed);
     let least = 15;
-    let h = hash ^ this.seed;
-    for (let row = 0; row < 4; row++) {
-      h = spread(h + row);
-      const word = this.table[(h >>> 3) & this.mask]!;
-      const count = (word >>> ((h & 7) << 2)) & 15;
+    for (let quarter = 0; quarter < 16; quarter += 4) {
+      const count = (table[block + quarter + (bits & 3)]! >>> (((bits >>> 2) & 7) << 2)) & 15;
       if (count < least) least = count;
+      bits >>>= 5;
     }
     return least;
   }
@@ -51,25 +54,32 @@ export class FrequencySketch {
    */
   increment(hash: number): void {
     const table = this.table;
-    const cells = this.cells;
-    let least = 15;
-    let h = hash ^ this.seed;
-    for (let row = 0; row < 4; row++) {
-      h = spread(h + row);
-      const index = (h >>> 3) & this.mask;
-      const shift = (h & 7) << 2;
-      cells[2 * row] = index;
-      cells[2 * row + 1] = shift;
-      const count = (table[index]! >>> shift) & 15;
-      if (count < least) least = count;
-    }
+    const block = this.blockOf(hash);
+    const bits = spread(hash ^ ~this.seed);
+    // The 4 counters' words and shifts, in locals: one pass finds the least, the second grows it.
+    const w0 = block + (bits & 3);
+    const w1 = block + 4 + ((bits >>> 5) & 3);
+    const w2 = block + 8 + ((bits >>> 10) & 3);
+    const w3 = block + 12 + ((bits >>> 15) & 3);
+    const s0 = ((bits >>> 2) & 7) << 2;
+    const s1 = ((bits >>> 7) & 7) << 2;
+    const s2 = ((bits >>> 12) & 7) << 2;
+    const s3 = ((bits >>> 17) & 7) << 2;
+    const c0 = (table[w0]! >>> s0) & 15;
+    const c1 = (table[w1]! >>> s1) & 15;
+    const c2 = (table[w2]! >>> s2) & 15;
+    const c3 = (table[w3]! >>> s3) & 15;
+    const least = Math.min(c0, c1, c2, c3);
     if (least === 15) return;
-    for (let row = 0; row < 4; row++) {
-      const index = cells[2 * row]!;
-      const shift = cells[2 * row + 1]!;
-      if (((table[index]! >>> shift) & 15) === least) table[index] = table[index]! + (1 << shift);
-    }
+    if (c0 === least) table[w0] = table[w0]! + (1 << s0);
+    if (c1 === least) table[w1] = table[w1]! + (1 << s1);
+    if (c2 === least) table[w2] = table[w2]! + (1 << s2);
+    if (c3 === least) table[w3] = table[w3]! + (1 << s3);
     if (++this.events >= this.sampleSize) this.halve();
+  }
+
+  private blockOf(hash: number): number {
+    return (spread(hash ^ this.seed) & this.blockMask) << 4;
   }
 
   /** Forgets every count (the bucket was cleared). */
@@ -87,7 +97,7 @@ export class FrequencySketch {
   private resize(width: number): void {
     const length = tableLength(width);
     this.table = new Uint32Array(length);
-    this.mask = length - 1;
+    this.blockMask = length / 16 - 1;
     this.sampleSize = EVENTS_PER_KEY * Math.max(width, 16);
     this.events = 0;
   }

@@ -1,3 +1,5 @@
+import type { SlotIndex } from './slot.index.js';
+
 /** The three queues of the policy; each is also the index of its list's sentinel slot. */
 export const WINDOW = 0;
 export const PROBATION = 1;
@@ -16,7 +18,6 @@ const NONE = -1;
 export class SlotLists<K> {
   readonly count = new Float64Array(QUEUES);
   readonly weightOf = new Float64Array(QUEUES);
-  private readonly slotByKey = new Map<K, number>();
   private keys: (K | undefined)[];
   private hashes: Int32Array;
   private weights: Float64Array;
@@ -30,6 +31,7 @@ export class SlotLists<K> {
   constructor(
     initial: number,
     private readonly limit: number,
+    private readonly slotByKey: SlotIndex<K>,
   ) {
     const size = QUEUES + Math.max(1, Math.min(initial, limit));
     this.keys = new Array<K | undefined>(size);
@@ -47,7 +49,7 @@ export class SlotLists<K> {
 
   /** The slot of a resident key, or -1. */
   slotOf(key: K): number {
-    return this.slotByKey.get(key) ?? NONE;
+    return this.slotByKey.get(key);
   }
 
   keyAt(slot: number): K {

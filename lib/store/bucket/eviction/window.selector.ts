@@ -1,4 +1,5 @@
 import type { AdmissionFilter } from './admission.filter.js';
+import { IntegerSlotIndex } from './slot.index.js';
 import { CANDIDATE_SETTINGS, type SpaceSettings } from './space.settings.js';
 import { WindowedSpace } from './windowed.space.js';
 
@@ -33,7 +34,8 @@ export class WindowSelector {
     this.sampleMask = sampling - 1;
     this.period = shadowCapacity;
     this.shadows = CANDIDATE_SETTINGS.map(
-      (settings) => new WindowedSpace<number>(shadowCapacity, Infinity, settings, admission, ignore),
+      (settings) =>
+        new WindowedSpace<number>(shadowCapacity, Infinity, settings, admission, ignore, new IntegerSlotIndex(shadowCapacity + 1)),
     );
     this.hits = new Float64Array(this.shadows.length);
     this.scores = new Float64Array(this.shadows.length);
@@ -42,16 +44,15 @@ export class WindowSelector {
   /** Replays one request for a key hash in every shadow (sampled keys only); `true` when the setting changed. */
   record(hash: number): boolean {
     if ((hash & this.sampleMask) !== 0) return false;
-    const key = hash >> 2; // a small integer: a Map keyed by it allocates nothing
     const shadows = this.shadows;
     for (let i = 0; i < shadows.length; i++) {
       const shadow = shadows[i]!;
-      const slot = shadow.slots.slotOf(key);
+      const slot = shadow.slots.slotOf(hash);
       if (slot >= 0) {
         this.hits[i]++;
         shadow.access(slot);
       } else {
-        shadow.insert(key, hash, 1);
+        shadow.insert(hash, hash, 1);
       }
     }
     if (++this.requests < this.period) return false;

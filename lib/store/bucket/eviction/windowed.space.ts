@@ -1,4 +1,5 @@
 import type { AdmissionFilter } from './admission.filter.js';
+import type { SlotIndex } from './slot.index.js';
 import { PROBATION, PROTECTED, SlotLists, WINDOW } from './slot.lists.js';
 import type { SpaceSettings } from './space.settings.js';
 
@@ -27,8 +28,9 @@ export class WindowedSpace<K> {
     settings: SpaceSettings,
     private readonly admission: AdmissionFilter,
     private readonly evict: (key: K) => void,
+    index: SlotIndex<K>,
   ) {
-    this.slots = new SlotLists<K>(Math.min(maxEntries, 1024), maxEntries + 1);
+    this.slots = new SlotLists<K>(Math.min(maxEntries, 1024), maxEntries + 1, index);
     this.configure(settings);
   }
 
