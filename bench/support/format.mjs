@@ -6,6 +6,7 @@ export function formatValue(value, unit) {
     return `${(value / 1e3).toFixed(1)} k ops/s`;
   }
   if (unit === 'count') return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  if (unit === 'percent') return `${value.toFixed(2)} %`;
   if (unit === 'bytes') return `${(value / 1024 / 1024).toFixed(1)} MiB`;
   return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
 }

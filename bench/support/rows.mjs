@@ -7,7 +7,7 @@
  * @typedef {{ median: number, min: number, max: number }} Ratio
  * @typedef {{
  *   measure: string,
- *   unit: 'ops/s' | 'ms' | 'bytes' | 'count',
+ *   unit: 'ops/s' | 'ms' | 'bytes' | 'count' | 'percent',
  *   library: number,
  *   baselineName: string | null,
  *   baseline: number | null,
@@ -46,6 +46,8 @@ export const atLeast = (value) => ({ op: '>=', value });
 export const atMost = (value) => ({ op: '<=', value });
 /** At most `value` in the row's own unit (not a ratio). */
 export const atMostAbsolute = (value) => ({ op: '<=', value, absolute: true });
+/** At least `value` in the row's own unit (not a ratio). */
+export const atLeastAbsolute = (value) => ({ op: '>=', value, absolute: true });
 
 function compare(value, target) {
   return target.op === '>=' ? value >= target.value : value <= target.value;

@@ -1,3 +1,5 @@
+import type { SlotIndex } from './slot.index.js';
+
 /** The three queues of the policy; each is also the index of its list's sentinel slot. */
 export const WINDOW = 0;
 export const PROBATION = 1;
@@ -16,7 +18,6 @@ const NONE = -1;
 export class SlotLists<K> {
   readonly count = new Float64Array(QUEUES);
   readonly weightOf = new Float64Array(QUEUES);
-  private readonly slotByKey = new Map<K, number>();
   private keys: (K | undefined)[];
   private hashes: Int32Array;
   private weights: Float64Array;
@@ -30,6 +31,7 @@ export class SlotLists<K> {
   constructor(
     initial: number,
     private readonly limit: number,
+    private readonly slotByKey: SlotIndex<K>,
   ) {
     const size = QUEUES + Math.max(1, Math.min(initial, limit));
     this.keys = new Array<K | undefined>(size);
@@ -47,7 +49,7 @@ export class SlotLists<K> {
 
   /** The slot of a resident key, or -1. */
   slotOf(key: K): number {
-    return this.slotByKey.get(key) ?? NONE;
+    return this.slotByKey.get(key);
   }
 
   keyAt(slot: number): K {
@@ -78,6 +80,12 @@ export class SlotLists<K> {
     return after < QUEUES ? NONE : after;
   }
 
+  /** The slot before `slot` towards the front of its queue, or -1 at the front. */
+  ahead(slot: number): number {
+    const before = this.prev[slot]!;
+    return before < QUEUES ? NONE : before;
+  }
+
   /** The most recently used slot of a queue, or -1 when it is empty. */
   front(queue: Queue): number {
     const slot = this.next[queue]!;
@@ -97,6 +105,10 @@ export class SlotLists<K> {
 
   /** Moves a slot to the front of `queue` (its own or another). */
   moveToFront(slot: number, queue: Queue): void {
+    if (this.queues[slot] === queue) {
+      if (this.next[queue] !== slot) this.relink(slot, queue); // a read: the queue's count and weight stay
+      return;
+    }
     this.unlink(slot);
     this.link(slot, queue);
   }
@@ -143,6 +155,18 @@ export class SlotLists<K> {
     this.queues[slot] = queue;
     this.count[queue]++;
     this.weightOf[queue] += this.weights[slot]!;
+  }
+
+  private relink(slot: number, queue: number): void {
+    const before = this.prev[slot]!;
+    const after = this.next[slot]!;
+    this.next[before] = after;
+    this.prev[after] = before;
+    const first = this.next[queue]!;
+    this.prev[slot] = queue;
+    this.next[slot] = first;
+    this.prev[first] = slot;
+    this.next[queue] = slot;
   }
 
   private unlink(slot: number): void {

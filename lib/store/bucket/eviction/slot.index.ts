@@ -1,0 +1,106 @@
+/** Where a policy finds a resident key's slot. */
+export interface SlotIndex<K> {
+  readonly size: number;
+  /** The key's slot, or -1. */
+  get(key: K): number;
+  set(key: K, slot: number): void;
+  delete(key: K): void;
+  clear(): void;
+}
+
+/** The index of a bucket's own keys (any kind, compared by identity): a native Map. */
+export class MapSlotIndex<K> implements SlotIndex<K> {
+  private readonly slots = new Map<K, number>();
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  get(key: K): number {
+    return this.slots.get(key) ?? -1;
+  }
+
+  set(key: K, slot: number): void {
+    this.slots.set(key, slot);
+  }
+
+  delete(key: K): void {
+    this.slots.delete(key);
+  }
+
+  clear(): void {
+    this.slots.clear();
+  }
+}
+
+const EMPTY = -1;
+
+/**
+ * The index of a shadow's integer keys, in typed arrays: open addressing with linear probing at most
+ * half full, deletion by shifting the following run back (no tombstones), so the constant churn of a
+ * full shadow allocates nothing, where a Map would keep reallocating its table.
+ */
+export class IntegerSlotIndex implements SlotIndex<number> {
+  private readonly keys: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly shift: number;
+  private count = 0;
+
+  constructor(capacity: number) {
+    const bits = Math.ceil(Math.log2(Math.max(4, 2 * capacity)));
+    this.keys = new Int32Array(2 ** bits);
+    this.slots = new Int32Array(2 ** bits).fill(EMPTY);
+    this.mask = 2 ** bits - 1;
+    this.shift = 32 - bits;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(key: number): number {
+    for (let i = this.home(key); ; i = (i + 1) & this.mask) {
+      const slot = this.slots[i]!;
+      if (slot === EMPTY || this.keys[i] === key) return slot;
+    }
+  }
+
+  set(key: number, slot: number): void {
+    let i = this.home(key);
+    while (this.slots[i] !== EMPTY && this.keys[i] !== key) i = (i + 1) & this.mask;
+    if (this.slots[i] === EMPTY) this.count++;
+    this.keys[i] = key;
+    this.slots[i] = slot;
+  }
+
+  delete(key: number): void {
+    let i = this.home(key);
+    while (this.keys[i] !== key || this.slots[i] === EMPTY) {
+      if (this.slots[i] === EMPTY) return;
+      i = (i + 1) & this.mask;
+    }
+    this.count--;
+    // Shift back every later key of the run that may sit at the freed place (its home is not after it).
+    for (let next = (i + 1) & this.mask; this.slots[next] !== EMPTY; next = (next + 1) & this.mask) {
+      const home = this.home(this.keys[next]!);
+      const fits = i <= next ? home <= i || home > next : home <= i && home > next;
+      if (fits) {
+        this.keys[i] = this.keys[next]!;
+        this.slots[i] = this.slots[next]!;
+        i = next;
+      }
+    }
+    this.slots[i] = EMPTY;
+  }
+
+  clear(): void {
+    this.slots.fill(EMPTY);
+    this.count = 0;
+  }
+
+  /** Fibonacci hashing: the top bits of the key times the golden ratio. */
+  private home(key: number): number {
+    return Math.imul(key, 0x9e3779b1) >>> this.shift;
+  }
+}
