@@ -170,3 +170,23 @@ export const snapshotShareFailed = (error: string) =>
   `cluster mode: the shared snapshot can't be written: ${error}; the next refresh retries`;
 export const snapshotUnusable = (reason: string) => `cluster mode: the shared snapshot can't be used: ${reason}; it is ignored`;
 export const snapshotTorn = (version: number) => `a chunk of version ${version} is missing (replaced while it was read)`;
+export const unexpectedRedisReply = (command: string, reply: unknown) =>
+  `Redis answered ${command} with ${describeValue(reply)}, not what cluster mode expects`;
+export const snapshotChunkLost = (index: number) =>
+  `chunk ${index} was gone from Redis before the snapshot could be published (evicted: see maxmemory-policy); ` +
+  `the previous snapshot stays, the next refresh writes a new one`;
+export const redisMisconfigured = (command: string, error: string, advice: string) =>
+  `cluster mode: Redis refused ${command} (${error}): ${advice}; until then what needs it is done by each ` +
+  `instance on its own, and this is logged once`;
+export const adviceNoPermission = (rule: string) =>
+  `the Redis user lacks a permission cluster mode needs: give it the rule ${rule}`;
+export const adviceMoved = () =>
+  `this Redis is a Redis Cluster: pass cluster.redis as { nodes: [{ host, port }, …], ...clusterOptions } or an ioredis Cluster`;
+export const adviceCrossSlot = () =>
+  `the keys of one bucket reached Redis in different slots: something between this library and Redis renames keys ` +
+  `(a proxy, a key prefix); cluster mode needs them as it names them`;
+export const adviceOutOfMemory = () =>
+  `Redis is full and evicts nothing: set maxmemory-policy to allkeys-lru or volatile-lru, or raise maxmemory`;
+export const adviceReadOnly = () =>
+  `this Redis is a replica: connect to the primary (its primary endpoint, or through Sentinel)`;
+export const adviceUnknownCommand = () => `this Redis lacks the command, or has it renamed or disabled`;

@@ -45,7 +45,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     const { refreshInterval } = engine.config;
     const { commands, instanceId } = connection;
     this.lease = refreshInterval ? new RedisLease(commands, keys.lease, instanceId, refreshInterval) : null;
-    this.snapshots = new SnapshotStore(connection.commands, keys);
+    this.snapshots = new SnapshotStore(commands, keys, instanceId);
     connection.subscribe(keys.channel, (data) => this.receive(data));
     connection.onReconnect(() => void this.catchUp());
     engine.observe(this);
@@ -65,7 +65,8 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     let leads: boolean;
     try {
       leads = await this.lease.hold();
-    } catch {
+    } catch (error) {
+      this.connection.refused(error);
       return this.refreshAlone();
     }
     if (leads !== wasLeading) this.logger.debug(leads ? messages.clusterLeads() : messages.clusterFollows());
@@ -114,7 +115,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
       this.logger.warn(messages.clusterUnsendable(message.type, describeError(error)));
       return;
     }
-    this.connection.commands.publish(this.keys.channel, data).catch(() => undefined); // a loss is logged by the connection
+    this.connection.publish(this.keys.channel, data);
   }
 
   /**
@@ -137,13 +138,17 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   private async writeSnapshot(): Promise<void> {
     try {
       const snapshot = await this.engine.encodeSnapshot();
-      const version = await this.snapshots.write(snapshot.data, Date.now());
-      if (version === null) return;
+      const written = await this.snapshots.write(snapshot.data, Date.now());
+      if (!written.published) {
+        this.logger.warn(messages.snapshotShareFailed(messages.snapshotChunkLost(written.lostChunk)));
+        return;
+      }
+      const { version } = written;
       this.knownVersion = version;
       this.publish({ type: 'snapshot', version });
       this.logger.debug(messages.snapshotShared(version, snapshot.entries, snapshot.data.length));
     } catch (error) {
-      if (this.connection.online) this.logger.warn(messages.snapshotShareFailed(describeError(error)));
+      if (this.connection.online && !this.connection.refused(error)) this.logger.warn(messages.snapshotShareFailed(describeError(error)));
     }
   }
 
@@ -183,8 +188,9 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     if (this.closed || !this.connection.online) return;
     try {
       if ((await this.snapshots.latestVersion()) === this.knownVersion) return;
-    } catch {
-      return; // Redis went away: the connection logs it
+    } catch (error) {
+      this.connection.refused(error); // or Redis went away: the connection logs that
+      return;
     }
     const read = await this.readSnapshot();
     if (read === null || this.closed) return;
@@ -205,6 +211,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
       stored = await this.snapshots.read();
     } catch (error) {
       if (error instanceof CacheWorkerDumpError) this.logger.warn(messages.snapshotUnusable(error.message));
+      else this.connection.refused(error);
       return null;
     }
     if (stored === null) return null;

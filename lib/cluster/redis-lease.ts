@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-clients.js';
+import { expectReply, isOk, isZeroOrOne } from './redis-reply.js';
 
 /** Extends the lease only while it still holds this instance's token. */
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
@@ -14,7 +15,7 @@ export class RedisLease {
   private held = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly token: string,
     private readonly ttlMs: number,
@@ -28,13 +29,14 @@ export class RedisLease {
   /** Renews the lease if held, else takes it if free; resolves whether this instance holds it. Rejects when Redis fails. */
   async hold(): Promise<boolean> {
     if (this.held && (await this.renew())) return true;
-    this.held = (await this.redis.set(this.key, this.token, 'PX', this.ttlMs, 'NX')) === 'OK';
+    const reply = await this.redis.set(this.key, this.token, 'PX', this.ttlMs, 'NX');
+    this.held = expectReply('SET NX (lease)', reply, (taken) => taken === null || isOk(taken)) === 'OK';
     return this.held;
   }
 
   /** Extends the lease; resolves false once another instance holds it or it lapsed. Rejects when Redis fails. */
   async renew(): Promise<boolean> {
-    this.held = (await this.redis.eval(RENEW, 1, this.key, this.token, this.ttlMs)) === 1;
+    this.held = expectReply('EVAL (lease renewal)', await this.redis.eval(RENEW, 1, this.key, this.token, this.ttlMs), isZeroOrOne) === 1;
     return this.held;
   }
 
@@ -42,7 +44,7 @@ export class RedisLease {
   async release(): Promise<void> {
     if (!this.held) return;
     this.held = false;
-    await this.redis.eval(RELEASE, 1, this.key, this.token);
+    expectReply('EVAL (lease release)', await this.redis.eval(RELEASE, 1, this.key, this.token), isZeroOrOne);
   }
 
   /** Forgets the lease without telling Redis (Redis is unreachable; it lapses there by itself). */

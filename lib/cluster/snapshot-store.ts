@@ -1,7 +1,8 @@
-import type { ChainableCommander, Redis } from 'ioredis';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import * as messages from '../cache-worker.messages.js';
 import type { ClusterKeys } from './cluster-keys.js';
+import type { RedisClient } from './redis-clients.js';
+import { expectReply, isOk } from './redis-reply.js';
 
 /** Bytes per Redis value: far below Redis's 512 MB limit, and each write short enough not to stall other commands. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -11,15 +12,26 @@ const REPLACED_TTL_MS = 60_000;
 const UNPUBLISHED_TTL_MS = 600_000;
 
 /**
- * Publishes the snapshot hash only if its version is newer than the one there; returns the replaced
- * version and its chunk count, or false.
+ * Publishes a written snapshot, in one step on the bucket's node: if one of its chunks is gone
+ * (evicted, or expired), it deletes the others and returns `{0, index}`. Otherwise it takes the next
+ * version from the hash, names the new chunks there, keeps them, lets the replaced ones expire, and
+ * returns `{version, -1}`. KEYS: the hash, then the chunks; ARGV: writer, time, bytes, chunk key prefix, TTL.
  */
 const PUBLISH = `
-local current = tonumber(redis.call('hget', KEYS[1], 'version') or '0')
-if tonumber(ARGV[1]) <= current then return false end
-local chunks = redis.call('hget', KEYS[1], 'chunks') or '0'
-redis.call('hset', KEYS[1], 'version', ARGV[1], 'time', ARGV[2], 'chunks', ARGV[3], 'bytes', ARGV[4])
-return {current, tonumber(chunks)}`;
+for i = 2, #KEYS do
+  if redis.call('exists', KEYS[i]) == 0 then
+    for j = 2, #KEYS do redis.call('del', KEYS[j]) end
+    return {0, i - 2}
+  end
+end
+local old = redis.call('hmget', KEYS[1], 'version', 'writer', 'chunks')
+local version = (tonumber(old[1]) or 0) + 1
+redis.call('hset', KEYS[1], 'version', version, 'writer', ARGV[1], 'chunks', #KEYS - 1, 'bytes', ARGV[3], 'time', ARGV[2])
+for i = 2, #KEYS do redis.call('persist', KEYS[i]) end
+if old[2] then
+  for i = 0, (tonumber(old[3]) or 0) - 1 do redis.call('pexpire', ARGV[4] .. old[2] .. ':' .. i, ARGV[5]) end
+end
+return {version, -1}`;
 
 /** A snapshot as read from Redis. */
 export interface StoredSnapshot {
@@ -27,39 +39,49 @@ export interface StoredSnapshot {
   data: Buffer;
 }
 
+/** What a write came to: the published version, or the chunk Redis lost before it could be published. */
+export type SnapshotWrite = { published: true; version: number } | { published: false; lostChunk: number };
+
 /**
- * The shared snapshot of one bucket in Redis: the bytes of a dump, in chunks under versioned keys,
- * and a hash naming the newest version. Chunks are written first and the hash last, so a reader
- * never sees a version whose chunks aren't all there; a replaced version lingers a minute for
- * readers in progress. The dump's own checks (length, CRCs) reject whatever still arrives torn.
+ * The shared snapshot of one bucket in Redis: the bytes of a dump, in chunks under keys of their
+ * writer, and a hash naming the newest. The chunks are written first; one script then checks they
+ * are all there and publishes them, so a reader never finds a version with a chunk that was never
+ * written. A replaced version lingers a minute for readers in progress. The dump's own checks
+ * (length, CRCs) reject whatever still arrives torn.
  */
 export class SnapshotStore {
+  private writes = 0;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: ClusterKeys,
+    private readonly writerId: string,
   ) {}
 
-  /** Writes a snapshot; resolves its version, or null when a newer one was published meanwhile. */
-  async write(data: Buffer, createdAt: number): Promise<number | null> {
-    const version = await this.redis.incr(this.keys.snapshotVersion);
+  /** Writes and publishes a snapshot; rejects when Redis refuses a command. */
+  async write(data: Buffer, createdAt: number): Promise<SnapshotWrite> {
+    const writeId = `${this.writerId}.${++this.writes}`;
     const count = Math.max(1, Math.ceil(data.length / CHUNK_BYTES));
+    const chunkKeys: string[] = [];
     for (let index = 0; index < count; index++) {
+      const key = this.keys.chunk(writeId, index);
+      chunkKeys.push(key);
       const chunk = data.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES);
-      await this.redis.set(this.keys.chunk(version, index), chunk, 'PX', UNPUBLISHED_TTL_MS);
+      expectReply('SET', await this.redis.set(key, chunk, 'PX', UNPUBLISHED_TTL_MS), isOk);
     }
-    const replaced = (await this.redis.eval(PUBLISH, 1, this.keys.snapshot, version, createdAt, count, data.length)) as
-      | [number, number]
-      | null;
-    if (replaced === null) {
-      await this.eachChunk(version, count, (pipeline, key) => pipeline.del(key));
-      return null;
-    }
-    await this.eachChunk(version, count, (pipeline, key) => pipeline.persist(key));
-    const [oldVersion, oldCount] = replaced;
-    if (oldVersion > 0) {
-      await this.eachChunk(oldVersion, oldCount, (pipeline, key) => pipeline.pexpire(key, REPLACED_TTL_MS));
-    }
-    return version;
+    const reply = await this.redis.eval(
+      PUBLISH,
+      1 + count,
+      this.keys.snapshot,
+      ...chunkKeys,
+      writeId,
+      createdAt,
+      data.length,
+      this.keys.chunkPrefix,
+      REPLACED_TTL_MS,
+    );
+    const [version, lostChunk] = expectReply('EVAL (publish)', reply, isPair);
+    return version > 0 ? { published: true, version } : { published: false, lostChunk };
   }
 
   /** The newest version in Redis, 0 when there is none. */
@@ -69,27 +91,19 @@ export class SnapshotStore {
 
   /** The newest snapshot, or null when there is none; rejects with `CacheWorkerDumpError` when a chunk is missing. */
   async read(): Promise<StoredSnapshot | null> {
-    const meta = await this.redis.hgetall(this.keys.snapshot);
-    const version = Number(meta.version);
-    const count = Number(meta.chunks);
-    if (!Number.isSafeInteger(version) || version <= 0 || !Number.isSafeInteger(count) || count <= 0) return null;
+    const [versionField, writeId, chunksField] = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks');
+    const version = Number(versionField);
+    const count = Number(chunksField);
+    if (!Number.isSafeInteger(version) || version <= 0 || !Number.isSafeInteger(count) || count <= 0 || !writeId) return null;
     const parts: Buffer[] = [];
     for (let index = 0; index < count; index++) {
-      const part = await this.redis.getBuffer(this.keys.chunk(version, index));
+      const part = await this.redis.getBuffer(this.keys.chunk(writeId, index));
       if (part === null) throw new CacheWorkerDumpError(messages.snapshotTorn(version));
       parts.push(part);
     }
     return { version, data: Buffer.concat(parts) };
   }
-
-  /** Runs one command on every chunk of a version, in one round trip. */
-  private async eachChunk(
-    version: number,
-    count: number,
-    command: (pipeline: ChainableCommander, key: string) => unknown,
-  ): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (let index = 0; index < count; index++) command(pipeline, this.keys.chunk(version, index));
-    await pipeline.exec();
-  }
 }
+
+const isPair = (reply: unknown): reply is [number, number] =>
+  Array.isArray(reply) && reply.length === 2 && reply.every((item) => Number.isSafeInteger(item));

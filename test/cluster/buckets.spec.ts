@@ -64,12 +64,14 @@ describe('cluster mode: buckets and warm starts', () => {
     apps.push(reader.app);
     const client = new Redis(redis.url);
     try {
-      const [version, chunks] = (await client.hmget('chunked:items:snapshot', 'version', 'chunks')).map(Number);
-      expect(chunks).toBeGreaterThan(1);
+      const [writeId, chunks] = await client.hmget('{chunked:items}:snapshot', 'writer', 'chunks');
+      expect(Number(chunks)).toBeGreaterThan(1);
       // Published chunks stay; the chunks of the version it replaces expire soon.
-      for (let index = 0; index < chunks; index++) expect(await client.pttl(`chunked:items:snapshot:${version}:${index}`)).toBe(-1);
+      for (let index = 0; index < Number(chunks); index++) {
+        expect(await client.pttl(`{chunked:items}:snapshot:${writeId}:${index}`)).toBe(-1);
+      }
       await writer.store.dump();
-      expect(await client.pttl(`chunked:items:snapshot:${version}:0`)).toBeGreaterThan(0);
+      expect(await client.pttl(`{chunked:items}:snapshot:${writeId}:0`)).toBeGreaterThan(0);
     } finally {
       client.disconnect();
     }
