@@ -35,6 +35,8 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   private sharing: Promise<void> | null = null;
   private queuedShare: Promise<void> | null = null;
   private closed = false;
+  /** Settles once the bucket's channel is heard: a snapshot read before that could miss the changes made after it. */
+  private readonly subscribed: Promise<void>;
 
   constructor(
     private readonly engine: CacheEngine<K, V>,
@@ -46,13 +48,16 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     const { commands, instanceId } = connection;
     this.lease = refreshInterval ? new RedisLease(commands, keys.lease, instanceId, refreshInterval) : null;
     this.snapshots = new SnapshotStore(commands, keys, instanceId);
-    connection.subscribe(keys.channel, (data) => this.receive(data));
+    this.subscribed = connection.subscribe(keys.channel, (data) => this.receive(data));
     connection.onReconnect(() => void this.catchUp());
     engine.observe(this);
   }
 
   /** The shared snapshot for a warm start, or null when there is none, it is unusable or Redis is unreachable. */
-  readonly sharedSnapshot = async (): Promise<DecodedDump | null> => (await this.readSnapshot())?.dump ?? null;
+  readonly sharedSnapshot = async (): Promise<DecodedDump | null> => {
+    await this.subscribed;
+    return (await this.readSnapshot())?.dump ?? null;
+  };
 
   /**
    * A refresh tick. The lease holder refreshes; the others only pick up a snapshot they may have

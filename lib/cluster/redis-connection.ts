@@ -83,10 +83,13 @@ export class RedisConnection {
     return describeTarget(this.commands);
   }
 
-  /** Calls `handler` with every message on `channel`. */
-  subscribe(channel: string, handler: (data: Buffer) => void): void {
+  /**
+   * Calls `handler` with every message on `channel`; resolves once Redis confirmed the subscription,
+   * or at once while Redis is unreachable (the subscription is made on connection). Never rejects.
+   */
+  subscribe(channel: string, handler: (data: Buffer) => void): Promise<void> {
     this.handlers.set(channel, handler);
-    if (this.sharded !== null) this.listen(channel);
+    return this.sharded === null ? Promise.resolve() : this.listen(channel);
   }
 
   /** Sends `data` on `channel`; a failure is logged by the connection (a loss) or here (a refusal). */
@@ -159,8 +162,11 @@ export class RedisConnection {
     }
   }
 
-  private listen(channel: string): void {
+  private listen(channel: string): Promise<void> {
     const subscribed = this.sharded ? this.subscriber.ssubscribe(channel) : this.subscriber.subscribe(channel);
-    subscribed.catch((error: unknown) => this.refused(error) || this.lost(describeError(error)));
+    return subscribed.then(
+      () => undefined,
+      (error: unknown) => void (this.refused(error) || this.lost(describeError(error))),
+    );
   }
 }

@@ -102,7 +102,7 @@ describe('cluster mode: faults', () => {
       'CacheWorkerModule.forRoot: field "cluster.redis": expected a redis:// or rediss:// URL, ioredis options, { nodes, ...clusterOptions } or an ioredis instance, got 42',
     );
     await expect(startLocalInstance({ name: 'bad', refreshInterval: 0, cluster: { redis: { nodes: [] } } })).rejects.toThrow(
-      'field "cluster.redis.nodes": expected a non-empty array of { host, port }, "host:port" or ports, got []',
+      'field "cluster.redis.nodes": expected a non-empty array of { host, port }, "host:port" or ports, got object',
     );
     await expect(
       startLocalInstance({ name: 'bad', refreshInterval: 0, cluster: { redis: redis.url, namespace: ' ' } }),
