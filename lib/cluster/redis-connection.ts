@@ -150,7 +150,8 @@ export class RedisConnection {
 
   /**
    * Whether the server has sharded channels: SPUBLISH on a channel of the namespace nobody listens
-   * to. Null when Redis went away meanwhile.
+   * to. A refusal other than an unknown command still means the server has it (and is logged). Null
+   * when Redis went away meanwhile.
    */
   private async detectSharding(): Promise<boolean | null> {
     try {
@@ -158,7 +159,7 @@ export class RedisConnection {
       return true;
     } catch (error) {
       if (/unknown command/i.test(describeError(error))) return false;
-      return this.refused(error) ? false : null;
+      return this.refused(error) ? true : null;
     }
   }
 
