@@ -15,4 +15,6 @@ export default {
   // Packaging tests (the packed library in real apps, the API reference): `npm run test:compat`.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/compat/'],
   testTimeout: 30000,
+  // Installs (as root on Debian/Ubuntu) or asks for the commands the tests need: scripts/provision/.
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
 };

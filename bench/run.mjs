@@ -15,6 +15,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { provision, ProvisionError } from '../scripts/provision/provision.mjs';
 import { markdownTable } from './support/format.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -99,9 +100,21 @@ async function runInChild(workload, mode, folder) {
   return JSON.parse(await readFile(resultFile, 'utf8'));
 }
 
+/** Installs or asks for the commands the workloads need (scripts/provision/): one line and exit 1 if it can't. */
+async function provisionOrExit() {
+  try {
+    await provision();
+  } catch (error) {
+    if (!(error instanceof ProvisionError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (options.workload) return runOne(options.workload, options.mode, options.result);
+  await provisionOrExit();
   const workloads = await loadWorkloads(options.only);
   const started = new Date();
   const results = [];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { findRedisCommand, findRedisServer, freePort, launch, terminate } from './redis-server.mjs';
+import { requireCommand, findRedisServer, freePort, launch, terminate } from './redis-server.mjs';
 
 const run = promisify(execFile);
 const READY_WITHIN_MS = 20_000;
@@ -13,7 +13,7 @@ const READY_WITHIN_MS = 20_000;
 /** Starts `masters` redis-servers with `--cluster-enabled yes`, joins them with `redis-cli --cluster create`, waits for `cluster_state:ok`. */
 export async function startRedisCluster(masters = 3) {
   const server = findRedisServer();
-  const cli = findRedisCommand('redis-cli');
+  const cli = requireCommand('redis-cli');
   const dir = await mkdtemp(join(tmpdir(), 'redis-cluster-'));
   const children = [];
   const nodes = [];

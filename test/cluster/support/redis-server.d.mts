@@ -18,8 +18,8 @@ export interface TlsFiles {
   key: string;
 }
 
-/** Finds a Redis command on PATH or in the usual system folders; fails with a clear message when absent. */
-export function findRedisCommand(name?: string): string;
+/** The path of a command the tests need, which jest's globalSetup and the bench provide (scripts/provision/). */
+export function requireCommand(name: string): string;
 export function findRedisServer(): string;
 
 /** Starts redis-server on a free port of 127.0.0.1 and waits until it answers PING. */

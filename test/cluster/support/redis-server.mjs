@@ -1,27 +1,20 @@
 // A redis-server started on 127.0.0.1 for the cluster-mode tests and benchmarks, without persistence.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { delimiter, join } from 'node:path';
+import { findCommand } from '../../../scripts/provision/find-command.mjs';
 
-const EXTRA_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/bin'];
 const READY_WITHIN_MS = 15_000;
 
-/** Finds a Redis command (`redis-server`, `redis-cli`) on PATH or in the usual system folders; fails with a clear message when absent. */
-export function findRedisCommand(name = 'redis-server') {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    `${name} was not found on PATH nor in /usr/sbin or /usr/bin: cluster mode needs it for its tests ` +
-      'and benchmarks (on Debian/Ubuntu: apt-get install redis-server redis-tools; .ci/run installs it when missing)',
-  );
+/** The path of a command the tests need (`redis-server`, `redis-cli`, `openssl`), which jest's globalSetup and the bench provide (scripts/provision/). */
+export function requireCommand(name) {
+  const binary = findCommand(name);
+  if (binary) return binary;
+  throw new Error(`${name} was not found: run \`node scripts/provision/provision.mjs\`, which says how to get it`);
 }
 
-export const findRedisServer = () => findRedisCommand('redis-server');
+export const findRedisServer = () => requireCommand('redis-server');
 
 /**
  * Starts redis-server on a free port of 127.0.0.1 and waits until it answers PING. `args` are more

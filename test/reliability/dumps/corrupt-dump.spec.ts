@@ -9,6 +9,7 @@ import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type InitResult, type
 import { startEngine } from '../../support/engine.js';
 import { bootApp } from '../../support/nest-app.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
+import { readableCopy } from '../../support/readable-copy.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 const QUARANTINE = /\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/;
@@ -191,7 +192,9 @@ describe('a dump that is not a readable file', () => {
       await chmod(temp.dir, 0o755);
       await chmod(join(file, '..'), 0o777);
     }
-    const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'corrupt-dump.child.mjs'), file], {
+    const child = 'test/reliability/dumps/corrupt-dump.child.mjs';
+    const copy = await readableCopy(temp.dir, ['dist', child]);
+    const { stdout } = await promisify(execFile)(process.execPath, [join(copy, child), file], {
       env: { ...process.env, NODE_OPTIONS: '' },
       ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
     });

@@ -8,6 +8,7 @@ import { CacheWorkerModule } from '../../../lib/index.js';
 import { readDumpFile } from '../../../lib/store/dump-file.js';
 import { bootApp } from '../../support/nest-app.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
+import { readableCopy } from '../../support/readable-copy.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { Source, sourceStore } from '../support/source.js';
 
@@ -76,7 +77,8 @@ describe('dump write failures', () => {
     env?: Record<string, string>;
     beforeRetry?: () => Promise<void>;
   }) {
-    const script = join(import.meta.dirname, 'dump-failure.child.mjs');
+    const childScript = 'test/reliability/dumps/dump-failure.child.mjs';
+    const script = join(await readableCopy(temp.dir, ['dist', childScript]), childScript);
     const command = args.shell ? ['/bin/sh', ['-c', `${args.shell}; exec "$0" "$@"`, process.execPath, script, args.file, String(args.entries)]] as const
       : [process.execPath, [script, args.file, String(args.entries)]] as const;
     const child = spawn(command[0], [...command[1]], {

@@ -1,0 +1,12 @@
+// jest's globalSetup: installs or asks for the commands the tests need (scripts/provision), before any test runs.
+import { provision, ProvisionError } from '../../scripts/provision/provision.mjs';
+
+export default async function globalSetup() {
+  try {
+    await provision();
+  } catch (error) {
+    // One line, without a stack: the message says what to install.
+    if (error instanceof ProvisionError) error.stack = error.message;
+    throw error;
+  }
+}
