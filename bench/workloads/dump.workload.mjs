@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 // The dump reader is internal; the bench times it from the built library to separate reading the
 // file from filling the bucket (workload 7 times the whole startup).
-import { readDumpFile } from '../../dist/store/dump-file.js';
+import { readDumpFile } from '../../dist/store/persistence/dump-file.js';
 import { entries } from '../support/data.mjs';
 import { withLoopDelay } from '../support/loop-delay.mjs';
 import { settledHeap } from '../support/memory.mjs';

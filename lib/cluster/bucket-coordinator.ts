@@ -1,7 +1,7 @@
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import type { BucketChange, EngineObserver } from '../store/engine-observer.js';
 import type { CacheEngine } from '../store/cache-engine.js';
-import { decodeDump, type DecodedDump } from '../store/dump-decoder.js';
+import { decodeDump, type DecodedDump } from '../store/persistence/index.js';
 import type { CacheWorkerLogger } from '../store/logger.interface.js';
 import { ValueKeyedMap } from '../store/value-keyed-map.js';
 import { describeError } from '../utils/describe.js';

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
-import { encodeDump, headerLength } from '../../lib/store/dump-codec.js';
+import { encodeDump, headerLength } from '../../lib/store/persistence/dump-codec.js';
 import fc from 'fast-check';
-import { decodeDump, decodeHeader, PayloadDecoder } from '../../lib/store/dump-decoder.js';
+import { decodeDump, decodeHeader, PayloadDecoder } from '../../lib/store/persistence/dump-decoder.js';
 
 const BUCKET = 'codec';
 const tag = (value: unknown) => Object.prototype.toString.call(value);

@@ -1,5 +1,5 @@
 import { setImmediate as nextMacrotask, setTimeout as sleep } from 'node:timers/promises';
-import { runPool } from '../../lib/store/refresh-pool.js';
+import { runPool } from '../../lib/store/refresh/refresh-pool.js';
 
 /** Runs the pool over `count` tasks that each wait `ms`; returns the most tasks seen in flight at once, before and after `settleMs`. */
 async function poolInFlight(count: number, concurrency: number, ms: number, settleMs: number) {

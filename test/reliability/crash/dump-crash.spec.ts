@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { readDumpFile } from '../../../lib/store/dump-file.js';
+import { readDumpFile } from '../../../lib/store/persistence/dump-file.js';
 import { startEngine } from '../../support/engine.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { sleep } from '../../support/wait-for.js';

@@ -5,7 +5,7 @@ import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CacheWorkerModule } from '../../../lib/index.js';
-import { readDumpFile } from '../../../lib/store/dump-file.js';
+import { readDumpFile } from '../../../lib/store/persistence/dump-file.js';
 import { bootApp } from '../../support/nest-app.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 import { readableCopy } from '../../support/readable-copy.js';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createHook } from 'node:async_hooks';
 import { join, sep } from 'node:path';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadContext, type LoadResult } from '../../../lib/index.js';
-import { readDumpFile } from '../../../lib/store/dump-file.js';
+import { readDumpFile } from '../../../lib/store/persistence/dump-file.js';
 import { bootApp } from '../../support/nest-app.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { sleep, waitFor } from '../../support/wait-for.js';

@@ -1,7 +1,7 @@
 import { deserialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
-import * as messages from '../cache-worker.messages.js';
+import { CacheWorkerDumpError } from '../../errors/cache-worker.errors.js';
+import * as messages from '../../cache-worker.messages.js';
 import { decodeKey } from './key-codec.js';
 import { DUMP_FORMAT_VERSION, FIXED_HEADER, JSON_CHUNK_START, MAGIC, OLDEST_READABLE_VERSION } from './dump-codec.js';
 

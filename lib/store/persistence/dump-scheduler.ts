@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { CacheWorkerConfig } from '../interfaces/cache-worker-config.interface.js';
-import type { DumpResult } from '../interfaces/fetch-result.interface.js';
-import { describeError } from '../utils/describe.js';
-import * as messages from '../cache-worker.messages.js';
-import type { EngineObserver } from './engine-observer.js';
-import type { CacheWorkerLogger } from './logger.interface.js';
-import type { StatsCounters } from './stats.js';
+import type { CacheWorkerConfig } from '../../interfaces/cache-worker-config.interface.js';
+import type { DumpResult } from '../../interfaces/fetch-result.interface.js';
+import { describeError } from '../../utils/describe.js';
+import * as messages from '../../cache-worker.messages.js';
+import type { EngineObserver } from '../engine-observer.js';
+import type { CacheWorkerLogger } from '../logger.interface.js';
+import type { StatsCounters } from '../stats.js';
 import { writeDumpFile } from './dump-file.js';
 
 /**

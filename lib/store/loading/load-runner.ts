@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { LoadContext } from '../interfaces/load-result.interface.js';
-import { describeError } from '../utils/describe.js';
-import * as messages from '../cache-worker.messages.js';
-import type { CacheWorkerLogger } from './logger.interface.js';
+import type { LoadContext } from '../../interfaces/load-result.interface.js';
+import { describeError } from '../../utils/describe.js';
+import * as messages from '../../cache-worker.messages.js';
+import type { CacheWorkerLogger } from '../logger.interface.js';
 import { TimeoutList, type TimeoutEntry } from './timeout-list.js';
 
 /** A settled load: the value (and extra entries to store with it), or the error as text. */

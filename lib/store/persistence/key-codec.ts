@@ -1,4 +1,4 @@
-import { isClassInstance, isStructuralKey, kindOf } from './key-equality.js';
+import { isClassInstance, isStructuralKey, kindOf } from '../key-equality.js';
 
 /**
  * Class-instance keys through a dump. A dump keeps data, not prototypes: `new TenantId('a')` would come

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import * as messages from '../cache-worker.messages.js';
+import * as messages from '../../cache-worker.messages.js';
 import { encodeKey } from './key-codec.js';
 import { isJsonData } from './json-data.js';
 

@@ -1,0 +1,2 @@
+export { Bucket } from './bucket.js';
+export type { EvictionPolicy, PolicyBounds } from './policy.js';

@@ -1,0 +1,152 @@
+import type { CacheWorkerConfig } from '../../interfaces/cache-worker-config.interface.js';
+import type { FetchOptions, FetchResult } from '../../interfaces/fetch-result.interface.js';
+import { checkTimeoutOption } from '../../config/validate-config.js';
+import * as messages from '../../cache-worker.messages.js';
+import type { BucketChange } from '../engine-observer.js';
+import type { CacheWorkerLogger } from '../logger.interface.js';
+import type { StatsCounters } from '../stats.js';
+import { ValueKeyedMap } from '../value-keyed-map.js';
+import type { LoadOutcome, LoadRunner } from './load-runner.js';
+
+/** A load that succeeded. */
+export type LoadedOutcome<V> = Extract<LoadOutcome<V>, { ok: true }>;
+
+/** One load shared by every concurrent reader of a key. */
+export interface Flight<V> {
+  promise: Promise<LoadOutcome<V>>;
+  /** Whether the value is stored: true as soon as one sharing caller wants it saved. */
+  save: boolean;
+  /** The `fetch` result every reader without its own timeout shares, made on the first such read. */
+  result?: Promise<FetchResult<V>>;
+  /** The app wrote the key while this load ran: a full refresh must not store its value over the write. */
+  superseded?: boolean;
+}
+
+/** How many flights end before their Map is renewed (see `end`). */
+const RENEW_FLIGHTS_AFTER = 1024;
+
+/** One load per key in flight, shared by every reader of that key; a write wins over the loads of its key. */
+export class Flights<K, V> {
+  private flights = new ValueKeyedMap<K, Flight<V>>();
+  /** Flights ended since `flights` was last renewed. */
+  private ended = 0;
+  private closed = false;
+
+  constructor(
+    private readonly config: CacheWorkerConfig,
+    private readonly runner: LoadRunner<K>,
+    private readonly counters: StatsCounters,
+    private readonly logger: CacheWorkerLogger,
+    /** Stores a loaded value that some caller of its flight wants saved. */
+    private readonly save: (key: K, outcome: LoadedOutcome<V>) => void,
+  ) {}
+
+  /** A `fetch` that missed: joins the flight of `key` or starts one. */
+  fetch(key: K, options: FetchOptions | undefined): Promise<FetchResult<V>> {
+    const save = options?.skipSave !== true;
+    const timeout = options?.timeout;
+    if (timeout !== undefined) return this.join(key, save, timeout).then(toFetchResult);
+    const flight = this.flights.get(key) ?? this.start(key, this.config.loadTimeout, 'warn');
+    if (save) flight.save = true;
+    // One result for every reader of the flight: a storm of misses on one key allocates nothing per read.
+    return (flight.result ??= flight.promise.then(toFetchResult));
+  }
+
+  /** Joins the load of `key` in flight, or starts one; a caller's own timeout bounds only its wait. */
+  join(key: K, save: boolean, timeout: number | undefined): Promise<LoadOutcome<V>> {
+    if (timeout !== undefined) {
+      // Node's timers turn Infinity and other out-of-range delays into 1 ms: reject them clearly instead.
+      const invalid = checkTimeoutOption(this.config.bucket, timeout);
+      if (invalid !== null) {
+        this.logger.warn(invalid);
+        return Promise.resolve({ ok: false, error: invalid });
+      }
+    }
+    const existing = this.flights.get(key);
+    if (existing === undefined) {
+      const flight = this.start(key, timeout ?? this.config.loadTimeout, 'warn');
+      flight.save = save;
+      return flight.promise;
+    }
+    if (save) existing.save = true;
+    return timeout === undefined || timeout === 0 ? existing.promise : waitAtMost(existing.promise, timeout); // 0: no bound, as loadTimeout
+  }
+
+  /** The flight a full refresh waits on for `key`: the one in flight, or a new one whose failures log at debug. */
+  forRefresh(key: K): Flight<V> {
+    return this.flights.get(key) ?? this.start(key, this.config.loadTimeout, 'debug');
+  }
+
+  /**
+   * A write wins over the loads of its key already in flight: their callers still get the loaded value,
+   * but it is not stored over the write (a read that joins the load afterwards may still save it).
+   */
+  supersede(change: BucketChange<K, V>): void {
+    if (this.flights.size === 0) return;
+    if (change.type === 'clear') for (const [, flight] of this.flights) supersede(flight);
+    else {
+      const flight = this.flights.get(change.key);
+      if (flight) supersede(flight);
+    }
+  }
+
+  /**
+   * Shutdown: no new loads, those in flight aborted through their signal and awaited at most
+   * `timeoutMs`; returns how many were still running.
+   */
+  close(timeoutMs: number): Promise<number> {
+    this.closed = true;
+    this.runner.abortAll();
+    return this.runner.waitForPending(timeoutMs);
+  }
+
+  private start(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug'): Flight<V> {
+    if (this.closed) {
+      return { save: false, promise: Promise.resolve({ ok: false, error: messages.loadAborted() }) };
+    }
+    this.counters.loads++;
+    const flight: Flight<V> = { save: false, promise: undefined as never };
+    flight.promise = new Promise((resolve) =>
+      this.runner.start<V>(key, timeoutMs, failureLevel, (outcome) => {
+        this.end(key);
+        if (!outcome.ok) this.counters.loadErrors++;
+        else if (flight.save) this.save(key, outcome);
+        resolve(outcome);
+      }),
+    );
+    this.flights.set(key, flight);
+    return flight;
+  }
+
+  /**
+   * Forgets the flight of `key`. A refresh adds and deletes one flight per key: once a Map that sees
+   * such churn is old, V8 allocates each of its rehashed tables in old space, and those dead tables
+   * keep every young flight alive through the next scavenge. A new Map now and then keeps it young.
+   */
+  private end(key: K): void {
+    this.flights.delete(key);
+    if (++this.ended < RENEW_FLIGHTS_AFTER) return;
+    this.ended = 0;
+    this.flights = this.flights.copy();
+  }
+}
+
+function supersede<V>(flight: Flight<V>): void {
+  flight.save = false;
+  flight.superseded = true;
+}
+
+function toFetchResult<V>(outcome: LoadOutcome<V>): FetchResult<V> {
+  return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error };
+}
+
+/** A caller's own bound on a shared load: it stops waiting, the load goes on for the others. */
+function waitAtMost<V>(promise: Promise<LoadOutcome<V>>, ms: number): Promise<LoadOutcome<V>> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ ok: false, error: messages.loadTimedOut(ms) }), ms);
+    void promise.then((outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+  });
+}

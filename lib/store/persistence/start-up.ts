@@ -1,0 +1,110 @@
+import { performance } from 'node:perf_hooks';
+import type { CacheWorkerConfig } from '../../interfaces/cache-worker-config.interface.js';
+import { CacheWorkerDumpError, CacheWorkerStopError } from '../../errors/cache-worker.errors.js';
+import { describeError } from '../../utils/describe.js';
+import * as messages from '../../cache-worker.messages.js';
+import type { Bucket } from '../bucket/index.js';
+import { entriesOf } from '../entries-of.js';
+import type { CacheWorkerLogger } from '../logger.interface.js';
+import type { StatsCounters } from '../stats.js';
+import type { StoreCallbacks } from '../store-callbacks.js';
+import type { DecodedDump } from './dump-decoder.js';
+import { quarantineDumpFile, readDumpFile, removeStaleTempFiles } from './dump-file.js';
+import type { DumpScheduler } from './dump-scheduler.js';
+import { eachRevived } from './revive.js';
+
+/**
+ * How a bucket is filled at startup: from the newest of its dump and the `shared` snapshot (cluster
+ * mode), or by the store's `init` when neither could be read.
+ */
+export class StartUp<K, V> {
+  constructor(
+    private readonly config: CacheWorkerConfig,
+    private readonly bucket: Bucket<K, V>,
+    private readonly counters: StatsCounters,
+    private readonly logger: CacheWorkerLogger,
+    private readonly callbacks: Pick<StoreCallbacks<K, V>, 'init' | 'revive'>,
+    private readonly dumps: DumpScheduler,
+  ) {}
+
+  async run(shared?: () => Promise<DecodedDump | null>): Promise<void> {
+    const { file, cacheEnabled } = this.config;
+    const started = performance.now();
+    let local: DecodedDump | null = null;
+    if (file && cacheEnabled) {
+      const removed = await removeStaleTempFiles(file);
+      if (removed > 0) this.logger.debug(messages.staleTempRemoved(removed));
+      local = await this.readDump(file);
+    }
+    const remote = shared && cacheEnabled ? await shared() : null;
+    if (remote !== null && (local === null || remote.createdAt > local.createdAt)) {
+      this.fill(remote);
+      this.counters.startedFrom = 'snapshot';
+      this.logger.log(messages.snapshotLoaded(this.bucket.size, performance.now() - started));
+      if (local !== null) this.dumps.schedule(); // the dump on disk is older: bring it up to date
+      return;
+    }
+    if (local !== null) {
+      this.fill(local);
+      this.counters.startedFrom = 'dump';
+      this.counters.lastDumpAt = local.createdAt;
+      this.logger.log(messages.dumpLoaded(this.bucket.size, file!, performance.now() - started));
+      return;
+    }
+    this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
+    await this.runInit();
+  }
+
+  private fill(dump: DecodedDump): void {
+    eachRevived<K, V>(dump.flat, this.callbacks.revive, this.logger, (key, value) => this.bucket.set(key, value));
+  }
+
+  /** Reads this bucket's dump; a missing or unusable one (moved aside) gives null. */
+  private async readDump(file: string): Promise<DecodedDump | null> {
+    try {
+      return await readDumpFile(file, this.config.bucket);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.logger.debug(messages.dumpMissing(file));
+        return null;
+      }
+      const reason = error instanceof CacheWorkerDumpError ? error.message : describeError(error);
+      const keptAs = await quarantineDumpFile(file);
+      this.logger.warn(messages.dumpUnreadable(file, reason, keptAs));
+      return null;
+    }
+  }
+
+  private async runInit(): Promise<void> {
+    if (!this.callbacks.init) return;
+    let result: unknown;
+    try {
+      result = await this.callbacks.init(this.config);
+    } catch (error) {
+      this.logger.warn(messages.initThrew(describeError(error)));
+      return;
+    }
+    if (result === undefined || result === null) return;
+    if (typeof result !== 'object') {
+      this.logger.warn(messages.initInvalidResult());
+      return;
+    }
+    const answer = result as { ok?: unknown; seed?: unknown; warn?: unknown; error?: unknown; stop?: unknown };
+    if ('stop' in answer) throw new CacheWorkerStopError(messages.initStopped(this.config.bucket, String(answer.stop)));
+    if ('warn' in answer) this.logger.warn(messages.initWarned(String(answer.warn)));
+    else if (answer.ok === false || 'error' in answer) this.logger.error(messages.initFailed(describeError(answer.error)));
+    else if (answer.ok === true) await this.applySeed(answer.seed);
+    else this.logger.warn(messages.initInvalidResult());
+  }
+
+  private async applySeed(seed: unknown): Promise<void> {
+    if (seed === undefined || seed === null || !this.config.cacheEnabled) return;
+    try {
+      for (const [key, value] of entriesOf(seed)) this.bucket.set(key as K, value as V);
+    } catch (error) {
+      this.logger.warn(messages.initSeedInvalid(describeError(error)));
+      return;
+    }
+    if (this.config.file) await this.dumps.dump();
+  }
+}

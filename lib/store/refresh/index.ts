@@ -1,0 +1,1 @@
+export { Refresher, type RefreshHost } from './refresher.js';
