@@ -190,3 +190,8 @@ export const adviceOutOfMemory = () =>
 export const adviceReadOnly = () =>
   `this Redis is a replica: connect to the primary (its primary endpoint, or through Sentinel)`;
 export const adviceUnknownCommand = () => `this Redis lacks the command, or has it renamed or disabled`;
+export const snapshotFenced = () =>
+  `cluster mode: the snapshot was not published: this instance's lease term ended while it was written`;
+export const clusterOfflineQueueFull = (keys: number) =>
+  `cluster mode: more than ${keys} keys changed while Redis was unreachable; the changes of further keys stay ` +
+  `on this instance (the others keep what they have until the next refresh)`;

@@ -1,5 +1,6 @@
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import * as messages from '../cache-worker.messages.js';
+import { decodeSeen, encodeSeen, type Seen } from './change-stamps.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisClient } from './redis-clients.js';
 import { expectReply, isOk } from './redis-reply.js';
@@ -12,35 +13,52 @@ const REPLACED_TTL_MS = 60_000;
 const UNPUBLISHED_TTL_MS = 600_000;
 
 /**
- * Publishes a written snapshot, in one step on the bucket's node: if one of its chunks is gone
- * (evicted, or expired), it deletes the others and returns `{0, index}`. Otherwise it takes the next
- * version from the hash, names the new chunks there, keeps them, lets the replaced ones expire, and
- * returns `{version, -1}`. KEYS: the hash, then the chunks; ARGV: writer, time, bytes, chunk key prefix, TTL.
+ * Publishes a written snapshot, in one step on the bucket's node. Refused (`{0, -1}`, its chunks
+ * deleted) when it is fenced with a lease token the lease no longer holds. If one of its chunks is
+ * gone (evicted, or expired), it deletes the others and returns `{0, index}`. Otherwise it takes the
+ * next version from the hash, names the new chunks there, keeps them, lets the replaced ones expire,
+ * and returns `{version, -1}`. KEYS: the hash, the lease, then the chunks; ARGV: writer, time, bytes,
+ * chunk key prefix, TTL of replaced chunks, what the snapshot saw, the lease token ('' for none).
  */
 const PUBLISH = `
-for i = 2, #KEYS do
-  if redis.call('exists', KEYS[i]) == 0 then
-    for j = 2, #KEYS do redis.call('del', KEYS[j]) end
-    return {0, i - 2}
-  end
+local function discard(result)
+  for j = 3, #KEYS do redis.call('del', KEYS[j]) end
+  return result
+end
+if ARGV[7] ~= '' and redis.call('get', KEYS[2]) ~= ARGV[7] then return discard({0, -1}) end
+for i = 3, #KEYS do
+  if redis.call('exists', KEYS[i]) == 0 then return discard({0, i - 3}) end
 end
 local old = redis.call('hmget', KEYS[1], 'version', 'writer', 'chunks')
 local version = (tonumber(old[1]) or 0) + 1
-redis.call('hset', KEYS[1], 'version', version, 'writer', ARGV[1], 'chunks', #KEYS - 1, 'bytes', ARGV[3], 'time', ARGV[2])
-for i = 2, #KEYS do redis.call('persist', KEYS[i]) end
+redis.call('hset', KEYS[1], 'version', version, 'writer', ARGV[1], 'chunks', #KEYS - 2, 'bytes', ARGV[3], 'time', ARGV[2], 'seen', ARGV[6])
+for i = 3, #KEYS do redis.call('persist', KEYS[i]) end
 if old[2] then
   for i = 0, (tonumber(old[3]) or 0) - 1 do redis.call('pexpire', ARGV[4] .. old[2] .. ':' .. i, ARGV[5]) end
 end
 return {version, -1}`;
 
-/** A snapshot as read from Redis. */
+/** A snapshot as read from Redis, with the changes of each instance its writer had seen. */
 export interface StoredSnapshot {
   version: number;
   data: Buffer;
+  seen: Seen;
 }
 
-/** What a write came to: the published version, or the chunk Redis lost before it could be published. */
-export type SnapshotWrite = { published: true; version: number } | { published: false; lostChunk: number };
+/** What is published with a snapshot's bytes. */
+export interface SnapshotMeta {
+  createdAt: number;
+  /** The changes of each instance the writer had seen when it encoded the snapshot. */
+  seen: Seen;
+  /** The writer's lease token when it encoded it: published only if the lease still holds it. */
+  leaseToken: string | null;
+}
+
+/**
+ * What a write came to: the published version, or why it wasn't: the lease moved on (`lostChunk`
+ * null), or Redis lost a chunk before it could be published.
+ */
+export type SnapshotWrite = { published: true; version: number } | { published: false; lostChunk: number | null };
 
 /**
  * The shared snapshot of one bucket in Redis: the bytes of a dump, in chunks under keys of their
@@ -59,7 +77,7 @@ export class SnapshotStore {
   ) {}
 
   /** Writes and publishes a snapshot; rejects when Redis refuses a command. */
-  async write(data: Buffer, createdAt: number): Promise<SnapshotWrite> {
+  async write(data: Buffer, meta: SnapshotMeta): Promise<SnapshotWrite> {
     const writeId = `${this.writerId}.${++this.writes}`;
     const count = Math.max(1, Math.ceil(data.length / CHUNK_BYTES));
     const chunkKeys: string[] = [];
@@ -71,17 +89,21 @@ export class SnapshotStore {
     }
     const reply = await this.redis.eval(
       PUBLISH,
-      1 + count,
+      2 + count,
       this.keys.snapshot,
+      this.keys.lease,
       ...chunkKeys,
       writeId,
-      createdAt,
+      meta.createdAt,
       data.length,
       this.keys.chunkPrefix,
       REPLACED_TTL_MS,
+      encodeSeen(meta.seen),
+      meta.leaseToken ?? '',
     );
     const [version, lostChunk] = expectReply('EVAL (publish)', reply, isPair);
-    return version > 0 ? { published: true, version } : { published: false, lostChunk };
+    if (version > 0) return { published: true, version };
+    return { published: false, lostChunk: lostChunk >= 0 ? lostChunk : null };
   }
 
   /** The newest version in Redis, 0 when there is none. */
@@ -91,7 +113,7 @@ export class SnapshotStore {
 
   /** The newest snapshot, or null when there is none; rejects with `CacheWorkerDumpError` when a chunk is missing. */
   async read(): Promise<StoredSnapshot | null> {
-    const [versionField, writeId, chunksField] = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks');
+    const [versionField, writeId, chunksField, seen] = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'seen');
     const version = Number(versionField);
     const count = Number(chunksField);
     if (!Number.isSafeInteger(version) || version <= 0 || !Number.isSafeInteger(count) || count <= 0 || !writeId) return null;
@@ -101,7 +123,7 @@ export class SnapshotStore {
       if (part === null) throw new CacheWorkerDumpError(messages.snapshotTorn(version));
       parts.push(part);
     }
-    return { version, data: Buffer.concat(parts) };
+    return { version, data: Buffer.concat(parts), seen: decodeSeen(seen) };
   }
 }
 

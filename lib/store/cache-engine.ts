@@ -187,21 +187,25 @@ export class CacheEngine<K, V> {
   }
 
   /**
-   * Applies another instance's snapshot (keys and values alternating, as in a dump): each key cached
-   * here takes the snapshot's value; keys not cached here are not added, since they may have been
-   * deleted after the snapshot was taken. Returns the cached keys the snapshot lacks.
+   * Applies another instance's snapshot (keys and values alternating, as in a dump): the bucket takes
+   * the snapshot's content, except the keys `changedSince` names (changed here after the snapshot was
+   * encoded), which keep what they have here, whether a value or nothing.
    */
-  applySnapshot(flat: unknown[]): K[] {
-    const seen = new ValueKeyedMap<K, true>();
+  applySnapshot(flat: unknown[], changedSince: (key: K) => boolean): void {
+    const inSnapshot = new ValueKeyedMap<K, true>();
     let updated = false;
     eachRevived<K, V>(flat, this.revive, this.logger, (key, value) => {
-      seen.set(key, true);
-      if (!this.bucket.has(key)) return;
+      inSnapshot.set(key, true);
+      if (changedSince(key)) return;
       this.bucket.set(key, value);
       updated = true;
     });
+    for (const key of this.keys()) {
+      if (inSnapshot.has(key) || changedSince(key)) continue;
+      this.bucket.delete(key);
+      updated = true;
+    }
     if (updated) this.dumps.schedule();
-    return this.keys().filter((key) => !seen.has(key));
   }
 
   /** The whole bucket in the dump format, in memory: the shared snapshot of cluster mode. */
