@@ -1,7 +1,6 @@
-import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import type { BucketChange, EngineObserver } from '../store/engine-observer.js';
 import type { CacheEngine } from '../store/cache-engine.js';
-import { decodeDump, type DecodedDump } from '../store/persistence/index.js';
+import type { DecodedDump } from '../store/persistence/index.js';
 import type { CacheWorkerLogger } from '../store/logger.interface.js';
 import { describeError } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
@@ -9,6 +8,7 @@ import { ChangeStamps, type Seen } from './change-stamps.js';
 import { decodeMessage, encodeMessage, type ClusterEnvelope, type ClusterMessage } from './channel-codec.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import { OfflineQueue } from './offline-queue.js';
+import { MAX_RETRY_DELAY_MS } from './redis-clients.js';
 import { RedisLease } from './redis-lease.js';
 import type { RedisConnection } from './redis-connection.js';
 import { SnapshotStore } from './snapshot-store.js';
@@ -157,8 +157,19 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     this.connection.publish(this.keys.channel, data);
   }
 
+  /**
+   * Sends what was queued while Redis was away, and once more when every other instance has had its
+   * next reconnection attempt: an instance not yet back missed the first sending (the numbers of the
+   * changes make the second one a no-op for the others).
+   */
   private sendQueued(): void {
-    for (const envelope of this.offline.drain()) this.send(envelope);
+    const queued = this.offline.drain();
+    if (queued.length === 0) return;
+    for (const envelope of queued) this.send(envelope);
+    setTimeout(() => {
+      if (this.closed || !this.connection.online) return;
+      for (const envelope of queued) this.send(envelope);
+    }, MAX_RETRY_DELAY_MS).unref();
   }
 
   /**
@@ -184,8 +195,8 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     if (this.lease !== null && leaseToken === null) return;
     try {
       const seen = this.stamps.capture();
-      const snapshot = await this.engine.encodeSnapshot();
-      const written = await this.snapshots.write(snapshot.data, { createdAt: Date.now(), seen, leaseToken });
+      const { bucket } = this.engine.config;
+      const written = await this.snapshots.write(bucket, this.engine.snapshotChunks(), { createdAt: Date.now(), seen, leaseToken });
       if (!written.published) {
         if (written.lostChunk === null) this.logger.debug(messages.snapshotFenced());
         else this.logger.warn(messages.snapshotShareFailed(messages.snapshotChunkLost(written.lostChunk)));
@@ -196,7 +207,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
       this.stamps.settle(seen);
       // An announcement, not a change: it carries the last number this instance gave, and touches no key.
       this.send({ from: this.connection.instanceId, seq: Math.max(1, this.stamps.lastOwn), message: { type: 'snapshot', version } });
-      this.logger.debug(messages.snapshotShared(version, snapshot.entries, snapshot.data.length));
+      this.logger.debug(messages.snapshotShared(version, written.entries, written.bytes));
     } catch (error) {
       if (this.connection.online && !this.connection.refused(error)) this.logger.warn(messages.snapshotShareFailed(describeError(error)));
     }
@@ -261,22 +272,16 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     if (!this.connection.online) return null;
     let stored;
     try {
-      stored = await this.snapshots.read();
+      stored = await this.snapshots.read(this.engine.config.bucket);
     } catch (error) {
-      if (error instanceof CacheWorkerDumpError) this.logger.warn(messages.snapshotUnusable(error.message));
-      else this.connection.refused(error);
+      this.connection.refused(error); // or Redis went away: the connection logs that
       return null;
     }
     if (stored === null) return null;
-    try {
-      const dump = decodeDump(stored.data, this.engine.config.bucket);
-      this.knownVersion = stored.version;
-      return { version: stored.version, dump, seen: stored.seen };
-    } catch (error) {
-      this.knownVersion = stored.version; // don't read the same broken version again
-      this.logger.warn(messages.snapshotUnusable(describeError(error)));
-      return null;
-    }
+    this.knownVersion = stored.version; // a broken version is not read again either
+    if (!('unusable' in stored)) return stored;
+    this.logger.warn(messages.snapshotUnusable(stored.unusable));
+    return null;
   }
 
   private refreshAlone(): void {

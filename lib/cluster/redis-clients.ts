@@ -11,7 +11,7 @@ export interface IoredisModule {
 }
 
 /** Longest pause between two reconnection attempts. */
-const MAX_RETRY_DELAY_MS = 2_000;
+export const MAX_RETRY_DELAY_MS = 2_000;
 const retryDelay = (attempt: number) => Math.min(attempt * 100, MAX_RETRY_DELAY_MS);
 
 /**

@@ -1,4 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
+import { decodeHeader, encodeHeader, PayloadDecoder, type DecodedDump, type EncodedChunk } from '../store/persistence/index.js';
 import * as messages from '../cache-worker.messages.js';
 import { decodeSeen, encodeSeen, type Seen } from './change-stamps.js';
 import type { ClusterKeys } from './cluster-keys.js';
@@ -38,12 +41,8 @@ if old[2] then
 end
 return {version, -1}`;
 
-/** A snapshot as read from Redis, with the changes of each instance its writer had seen. */
-export interface StoredSnapshot {
-  version: number;
-  data: Buffer;
-  seen: Seen;
-}
+/** A snapshot as read from Redis, with the changes of each instance its writer had seen; or why it is unusable. */
+export type StoredSnapshot = { version: number; dump: DecodedDump; seen: Seen } | { version: number; unusable: string };
 
 /** What is published with a snapshot's bytes. */
 export interface SnapshotMeta {
@@ -58,11 +57,13 @@ export interface SnapshotMeta {
  * What a write came to: the published version, or why it wasn't: the lease moved on (`lostChunk`
  * null), or Redis lost a chunk before it could be published.
  */
-export type SnapshotWrite = { published: true; version: number } | { published: false; lostChunk: number | null };
+export type SnapshotWrite =
+  | { published: true; version: number; entries: number; bytes: number }
+  | { published: false; lostChunk: number | null };
 
 /**
- * The shared snapshot of one bucket in Redis: the bytes of a dump, in chunks under keys of their
- * writer, and a hash naming the newest. The chunks are written first; one script then checks they
+ * The shared snapshot of one bucket in Redis: the bytes of a dump, in values under keys of their
+ * writer (the header first, then the payload in about 4 MB each), and a hash naming the newest. The chunks are written first; one script then checks they
  * are all there and publishes them, so a reader never finds a version with a chunk that was never
  * written. A replaced version lingers a minute for readers in progress. The dump's own checks
  * (length, CRCs) reject whatever still arrives torn.
@@ -76,33 +77,67 @@ export class SnapshotStore {
     private readonly writerId: string,
   ) {}
 
-  /** Writes and publishes a snapshot; rejects when Redis refuses a command. */
-  async write(data: Buffer, meta: SnapshotMeta): Promise<SnapshotWrite> {
+  /**
+   * Streams the payload `chunks` of a snapshot to Redis as they are encoded, in values of about 4 MB
+   * (value 0, the dump header, last: it holds the payload's length and checksum), then publishes it.
+   * No buffer of the whole snapshot exists. Rejects when Redis refuses a command.
+   */
+  async write(bucket: string, chunks: Iterable<EncodedChunk>, meta: SnapshotMeta): Promise<SnapshotWrite> {
     const writeId = `${this.writerId}.${++this.writes}`;
-    const count = Math.max(1, Math.ceil(data.length / CHUNK_BYTES));
-    const chunkKeys: string[] = [];
-    for (let index = 0; index < count; index++) {
-      const key = this.keys.chunk(writeId, index);
-      chunkKeys.push(key);
-      const chunk = data.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES);
-      expectReply('SET', await this.redis.set(key, chunk, 'PX', UNPUBLISHED_TTL_MS), isOk);
+    const chunkKeys = [this.keys.chunk(writeId, 0)];
+    const store = async (value: Buffer, index: number) => {
+      expectReply('SET', await this.redis.set(this.keys.chunk(writeId, index), value, 'PX', UNPUBLISHED_TTL_MS), isOk);
+    };
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      chunkKeys.push(this.keys.chunk(writeId, chunkKeys.length));
+      await store(Buffer.concat(pending, pendingBytes), chunkKeys.length - 1);
+      pending = [];
+      pendingBytes = 0;
+    };
+    let crc = 0;
+    let payloadLength = 0;
+    let entries = 0;
+    for (const chunk of chunks) {
+      entries += chunk.entries;
+      for (let part of chunk.frame) {
+        crc = crc32(part, crc);
+        payloadLength += part.length;
+        while (pendingBytes + part.length >= CHUNK_BYTES) {
+          const room = CHUNK_BYTES - pendingBytes;
+          pending.push(part.subarray(0, room));
+          pendingBytes += room;
+          part = part.subarray(room);
+          await flush();
+        }
+        if (part.length > 0) {
+          pending.push(part);
+          pendingBytes += part.length;
+        }
+      }
+      await nextTurn(); // each chunk is encoded when pulled: let the event loop run between two
     }
+    if (pendingBytes > 0) await flush();
+    const header = encodeHeader({ bucket, entries, payloadCrc: crc, payloadLength, createdAt: meta.createdAt });
+    await store(header, 0);
+    const bytes = header.length + payloadLength;
     const reply = await this.redis.eval(
       PUBLISH,
-      2 + count,
+      2 + chunkKeys.length,
       this.keys.snapshot,
       this.keys.lease,
       ...chunkKeys,
       writeId,
       meta.createdAt,
-      data.length,
+      bytes,
       this.keys.chunkPrefix,
       REPLACED_TTL_MS,
       encodeSeen(meta.seen),
       meta.leaseToken ?? '',
     );
     const [version, lostChunk] = expectReply('EVAL (publish)', reply, isPair);
-    if (version > 0) return { published: true, version };
+    if (version > 0) return { published: true, version, entries, bytes };
     return { published: false, lostChunk: lostChunk >= 0 ? lostChunk : null };
   }
 
@@ -111,19 +146,28 @@ export class SnapshotStore {
     return Number((await this.redis.hget(this.keys.snapshot, 'version')) ?? 0);
   }
 
-  /** The newest snapshot, or null when there is none; rejects with `CacheWorkerDumpError` when a chunk is missing. */
-  async read(): Promise<StoredSnapshot | null> {
-    const [versionField, writeId, chunksField, seen] = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'seen');
-    const version = Number(versionField);
-    const count = Number(chunksField);
-    if (!Number.isSafeInteger(version) || version <= 0 || !Number.isSafeInteger(count) || count <= 0 || !writeId) return null;
-    const parts: Buffer[] = [];
-    for (let index = 0; index < count; index++) {
+  /**
+   * The newest snapshot, decoded as its values arrive one by one (no buffer of the whole of it), or
+   * why it can't be used (a value missing, corrupt), or null when there is none. Rejects when Redis fails.
+   */
+  async read(bucket: string): Promise<StoredSnapshot | null> {
+    const fields = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'bytes', 'seen');
+    const [version, count, bytes] = [fields[0], fields[2], fields[3]].map(Number);
+    const writeId = fields[1];
+    if (![version, count, bytes].every((n) => Number.isSafeInteger(n) && n > 0) || !writeId) return null;
+    const value = async (index: number) => {
       const part = await this.redis.getBuffer(this.keys.chunk(writeId, index));
       if (part === null) throw new CacheWorkerDumpError(messages.snapshotTorn(version));
-      parts.push(part);
+      return part;
+    };
+    try {
+      const payload = new PayloadDecoder(decodeHeader(await value(0), bytes, bucket));
+      for (let index = 1; index < count; index++) payload.push(await value(index));
+      return { version, dump: payload.finish(), seen: decodeSeen(fields[4]) };
+    } catch (error) {
+      if (error instanceof CacheWorkerDumpError) return { version, unusable: error.message };
+      throw error;
     }
-    return { version, data: Buffer.concat(parts), seen: decodeSeen(seen) };
   }
 }
 

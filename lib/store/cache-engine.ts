@@ -16,7 +16,7 @@ import { entriesOf } from './entries-of.js';
 import { Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
-import { DumpScheduler, eachRevived, encodeDump, StartUp, type DecodedDump, type EncodedDump } from './persistence/index.js';
+import { DumpScheduler, eachRevived, encodeChunks, StartUp, type DecodedDump, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
@@ -208,9 +208,9 @@ export class CacheEngine<K, V> {
     if (updated) this.dumps.schedule();
   }
 
-  /** The whole bucket in the dump format, in memory: the shared snapshot of cluster mode. */
-  encodeSnapshot(): Promise<EncodedDump> {
-    return encodeDump(this.config.bucket, this.bucket);
+  /** The entries as the chunks of a dump payload, each encoded when pulled: cluster mode streams its snapshot from them. */
+  snapshotChunks(): Generator<EncodedChunk> {
+    return encodeChunks(this.bucket);
   }
 
   /** Stores a loaded value and the `extra` entries `load` returned with it; false when the cache is disabled. */

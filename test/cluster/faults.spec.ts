@@ -54,7 +54,7 @@ describe('cluster mode: faults', () => {
     const [version, writeId] = await client.hmget('{corrupt:items}:snapshot', 'version', 'writer');
     expect(Number(version)).toBeGreaterThan(0);
 
-    const chunk = `{corrupt:items}:snapshot:${writeId}:0`;
+    const chunk = `{corrupt:items}:snapshot:${writeId}:1`; // value 0 is the header, the payload follows
     const data = (await client.getBuffer(chunk))!;
     const flipped = Buffer.from(data);
     flipped[flipped.length - 3] ^= 0xff;
