@@ -8,6 +8,7 @@ import { CacheWorker, CacheWorkerModule, CacheWorkerStore } from '../../dist/ind
 import { startRedisCluster } from '../../test/cluster/support/redis-cluster.mjs';
 import { startRedisServer } from '../../test/cluster/support/redis-server.mjs';
 import { keyOf, sleep, valueOf } from '../support/data.mjs';
+import { withLoopDelay } from '../support/loop-delay.mjs';
 import { atMost, atMostAbsolute, row } from '../support/rows.mjs';
 
 const BUCKET = 'bench-cluster';
@@ -17,15 +18,16 @@ const BUCKET = 'bench-cluster';
  * Redis Cluster of three masters. (1) Source `load` calls per refresh interval with 1 and 3
  * instances, with and without cluster mode; (2) latency of a change from one instance to another
  * (`set` on one, seen by `peek` on the other); (3) cold start of a new instance from the shared
- * snapshot against filling it from the source. The rows on the Redis Cluster say so in their name.
+ * snapshot against filling it from the source; (4) a big snapshot, written by the leader and read by
+ * a new instance: time, event-loop delay and memory on each. The rows on the Redis Cluster say so.
  */
 export default {
   id: 20,
   name: 'cluster mode',
   sizes: {
-    full: { keys: 1_000, intervalMs: 300, intervals: 10, messages: 1_000, coldKeys: 100_000, loadMs: 1, concurrency: 16 },
-    quick: { keys: 1_000, intervalMs: 300, intervals: 6, messages: 1_000, coldKeys: 20_000, loadMs: 1, concurrency: 16 },
-    smoke: { keys: 100, intervalMs: 200, intervals: 3, messages: 50, coldKeys: 500, loadMs: 1, concurrency: 16 },
+    full: { keys: 1_000, intervalMs: 300, intervals: 10, messages: 1_000, coldKeys: 100_000, loadMs: 1, concurrency: 16, bigKeys: 2_000_000 },
+    quick: { keys: 1_000, intervalMs: 300, intervals: 6, messages: 1_000, coldKeys: 20_000, loadMs: 1, concurrency: 16, bigKeys: 200_000 },
+    smoke: { keys: 100, intervalMs: 200, intervals: 3, messages: 50, coldKeys: 500, loadMs: 1, concurrency: 16, bigKeys: 2_000 },
   },
   async run({ sizes }) {
     const rows = [];
@@ -34,7 +36,7 @@ export default {
     try {
       const single = { label: '', options: redis.url, client: () => new Redis(redis.url) };
       rows.push(...(await loadRows(single, sizes, one, await loadsPerInterval(null, sizes, 3))));
-      rows.push(...(await changeLatency(single, sizes)), ...(await coldStart(single, sizes)));
+      rows.push(...(await changeLatency(single, sizes)), ...(await coldStart(single, sizes)), ...(await bigSnapshot(single, sizes)));
     } finally {
       await redis.stop();
     }
@@ -50,13 +52,16 @@ export default {
   },
 };
 
-/** A Nest application context with one store; cluster mode when `cluster` is given. */
-async function startInstance({ cluster, refreshInterval = 0, source }) {
+/** A Nest application context with one store; cluster mode when `cluster` is given; `seed` entries from `init`. */
+async function startInstance({ cluster, refreshInterval = 0, source, seed }) {
   const counter = { loads: 0 };
   class BenchStore extends CacheWorkerStore {
     load(key) {
       counter.loads++;
       return source(key);
+    }
+    init() {
+      return seed ? { ok: true, seed } : undefined;
     }
   }
   CacheWorker({ bucket: BUCKET, refreshInterval })(BenchStore);
@@ -194,5 +199,58 @@ async function coldStart(target, { coldKeys: count, loadMs, concurrency }) {
   } finally {
     client.disconnect();
     await sharer.app.close();
+  }
+}
+
+/**
+ * Runs `work`, sampling the heap and external memory every 5 ms; returns its result, wall time, the
+ * event loop's max delay, and the peak memory above both the figure before and the figure after.
+ */
+async function measured(work) {
+  const inUse = () => {
+    const { heapUsed, external } = process.memoryUsage();
+    return heapUsed + external;
+  };
+  globalThis.gc?.();
+  const before = inUse();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, inUse())), 5);
+  try {
+    const { result, wallMs, maxMs } = await withLoopDelay(work);
+    peak = Math.max(peak, inUse());
+    globalThis.gc?.();
+    return { result, wallMs, maxMs, extra: peak - Math.max(before, inUse()) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** A snapshot of `bigKeys` entries: the leader encodes and writes it, a new instance reads and applies it. */
+async function bigSnapshot(target, { bigKeys: count }) {
+  const cluster = { redis: target.options, namespace: 'big' };
+  const seed = new Map(Array.from({ length: count }, (_, i) => [keyOf(i), valueOf(i)]));
+  const client = target.client();
+  const leader = await startInstance({ cluster, source: instant, seed });
+  try {
+    const write = await measured(() => leader.store.dump());
+    const bytes = Number(await client.hget(`{big:${BUCKET}}:snapshot`, 'bytes'));
+    if (!(bytes > 0)) throw new Error('workload 20: the big snapshot was not shared');
+    const read = await measured(() => startInstance({ cluster, source: instant }));
+    const follower = read.result;
+    const size = follower.store.size;
+    await follower.app.close();
+    if (size !== count) throw new Error(`workload 20: the follower applied ${size} of ${count} entries`);
+    const entries = `snapshot of ${count} entries (${(bytes / 1e6).toFixed(0)} MB)`;
+    return [
+      row({ measure: `${entries}: leader encode + write`, unit: 'ms', library: write.wallMs }),
+      row({ measure: `${entries}: leader's max event-loop delay`, unit: 'ms', library: write.maxMs, target: atMostAbsolute(50) }),
+      row({ measure: `${entries}: leader's peak extra memory`, unit: 'bytes', library: write.extra, baselineName: 'the snapshot', baseline: bytes, ratio: write.extra / bytes, target: atMost(1.5) }),
+      row({ measure: `${entries}: new instance read + apply`, unit: 'ms', library: read.wallMs }),
+      row({ measure: `${entries}: new instance's max event-loop delay`, unit: 'ms', library: read.maxMs, target: atMostAbsolute(50) }),
+      row({ measure: `${entries}: new instance's peak extra memory (beyond the entries it keeps)`, unit: 'bytes', library: read.extra, baselineName: 'the snapshot', baseline: bytes, ratio: read.extra / bytes, target: atMost(1.5) }),
+    ];
+  } finally {
+    client.disconnect();
+    await leader.app.close();
   }
 }
