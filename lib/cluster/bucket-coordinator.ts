@@ -264,7 +264,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     }
     const read = await this.readSnapshot();
     if (read === null || this.closed) return;
-    this.engine.applySnapshot(read.dump.flat, (key) => this.stamps.changedAfter(read.seen, key));
+    await this.engine.applySnapshot(read.dump.flat, (key) => this.stamps.changedAfter(read.seen, key));
     this.stamps.settle(read.seen);
   }
 

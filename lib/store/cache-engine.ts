@@ -16,13 +16,16 @@ import { entriesOf } from './entries-of.js';
 import { Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
-import { DumpScheduler, eachRevived, encodeChunks, StartUp, type DecodedDump, type EncodedChunk } from './persistence/index.js';
+import { DumpScheduler, eachRevived, eachRevivedInSlices, encodeChunks, StartUp, type DecodedDump, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
 import { ValueKeyedMap } from './value-keyed-map.js';
 
 export type { StoreCallbacks } from './store-callbacks.js';
+
+/** Entries applied from a snapshot between two turns of the event loop: a few milliseconds of work. */
+const SNAPSHOT_SLICE_ENTRIES = 10_000;
 
 /**
  * The cache engine of one bucket, as the store calls it: it wires the bucket's entries, its loads,
@@ -189,17 +192,24 @@ export class CacheEngine<K, V> {
   /**
    * Applies another instance's snapshot (keys and values alternating, as in a dump): the bucket takes
    * the snapshot's content, except the keys `changedSince` names (changed here after the snapshot was
-   * encoded), which keep what they have here, whether a value or nothing.
+   * encoded), which keep what they have here, whether a value or nothing. Works in slices with turns
+   * of the event loop between them, so reads go on; `changedSince` is asked when a key's turn comes.
    */
-  applySnapshot(flat: unknown[], changedSince: (key: K) => boolean): void {
+  async applySnapshot(flat: unknown[], changedSince: (key: K) => boolean): Promise<void> {
     const inSnapshot = new ValueKeyedMap<K, true>();
     let updated = false;
-    eachRevived<K, V>(flat, this.revive, this.logger, (key, value) => {
-      inSnapshot.set(key, true);
-      if (changedSince(key)) return;
-      this.bucket.set(key, value);
-      updated = true;
-    });
+    await eachRevivedInSlices<K, V>(
+      flat,
+      this.revive,
+      this.logger,
+      (key, value) => {
+        inSnapshot.set(key, true);
+        if (changedSince(key)) return;
+        this.bucket.set(key, value);
+        updated = true;
+      },
+      SNAPSHOT_SLICE_ENTRIES,
+    );
     for (const key of this.keys()) {
       if (inSnapshot.has(key) || changedSince(key)) continue;
       this.bucket.delete(key);
