@@ -13,7 +13,16 @@ export interface ClusterRedisOptions {
 /** A Redis Cluster: its startup nodes, and ioredis' `ClusterOptions` (`redisOptions`, `dnsLookup`, `natMap`, …). */
 export interface ClusterRedisNodesOptions {
   /** Some nodes of the cluster (`{ host, port }`, `'host:port'` or a port); ioredis finds the others. */
-  nodes: ReadonlyArray<{ host?: string; port?: number } | string | number>;
+  nodes: ReadonlyArray<
+    | {
+        /** The node's host. */
+        host?: string;
+        /** The node's port. */
+        port?: number;
+      }
+    | string
+    | number
+  >;
   [option: string]: unknown;
 }
 
