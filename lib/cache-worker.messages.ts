@@ -258,3 +258,28 @@ export const cliExtraArgument = (argument: string) => `one dump file at a time (
 export const cliBadKeyCount = (value: string | undefined) =>
   `--keys takes a whole number of keys, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
 export const cliCannotOpen = (error: string) => `the file can't be read: ${error}`;
+export const unexpectedRedisReply = (command: string, reply: unknown) =>
+  `Redis answered ${command} with ${describeValue(reply)}, not what cluster mode expects`;
+export const snapshotChunkLost = (index: number) =>
+  `chunk ${index} was gone from Redis before the snapshot could be published (evicted: see maxmemory-policy); ` +
+  `the previous snapshot stays, the next refresh writes a new one`;
+export const redisMisconfigured = (command: string, error: string, advice: string) =>
+  `cluster mode: Redis refused ${command} (${error}): ${advice}; until then what needs it is done by each ` +
+  `instance on its own, and this is logged once`;
+export const adviceNoPermission = (rule: string) =>
+  `the Redis user lacks a permission cluster mode needs: give it the rule ${rule}`;
+export const adviceMoved = () =>
+  `this Redis is a Redis Cluster: pass cluster.redis as { nodes: [{ host, port }, …], ...clusterOptions } or an ioredis Cluster`;
+export const adviceCrossSlot = () =>
+  `the keys of one bucket reached Redis in different slots: something between this library and Redis renames keys ` +
+  `(a proxy, a key prefix); cluster mode needs them as it names them`;
+export const adviceOutOfMemory = () =>
+  `Redis is full and evicts nothing: set maxmemory-policy to allkeys-lru or volatile-lru, or raise maxmemory`;
+export const adviceReadOnly = () =>
+  `this Redis is a replica: connect to the primary (its primary endpoint, or through Sentinel)`;
+export const adviceUnknownCommand = () => `this Redis lacks the command, or has it renamed or disabled`;
+export const snapshotFenced = () =>
+  `cluster mode: the snapshot was not published: this instance's lease term ended while it was written`;
+export const clusterOfflineQueueFull = (keys: number) =>
+  `cluster mode: more than ${keys} keys changed while Redis was unreachable; the changes of further keys stay ` +
+  `on this instance (the others keep what they have until the next refresh)`;

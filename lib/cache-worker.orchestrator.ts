@@ -58,7 +58,7 @@ export class CacheWorkerOrchestrator implements OnModuleInit, OnApplicationBoots
     if (this.cluster === null || !cluster || !cacheEnabled) return engine.start();
     const member = this.cluster.join(engine, new Logger(`${LOGGER_CONTEXT_PREFIX}${bucket}`));
     this.members.set(bucket, member as BucketCoordinator);
-    return engine.start(member.sharedSnapshot);
+    return engine.start(member.sharedSnapshot).then(() => member.started());
   }
 
   /** This instance's part in a bucket's cluster mode; `local` for a bucket outside it. */

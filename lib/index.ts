@@ -12,7 +12,7 @@ export { DEFAULT_SETTINGS, REFRESH_INTERVAL_PREFIX } from './cache-worker.consta
 export { CacheWorkerStore } from './store/cache-worker.store.js';
 export { CacheWorkerBatchStore } from './store/cache-worker-batch.store.js';
 export type { CacheWorkerLogger } from './store/logger.interface.js';
-export type { CacheWorkerClusterOptions, ClusterRedisInstance, ClusterRedisOptions } from './cluster/index.js';
+export type { CacheWorkerClusterOptions, ClusterRedisInstance, ClusterRedisNodesOptions, ClusterRedisOptions } from './cluster/index.js';
 export * from './decorators/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';

@@ -1,51 +1,67 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 // The bench uses the built library, the way a user's app does.
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore } from '../../dist/index.js';
+import { startRedisCluster } from '../../test/cluster/support/redis-cluster.mjs';
 import { startRedisServer } from '../../test/cluster/support/redis-server.mjs';
 import { keyOf, sleep, valueOf } from '../support/data.mjs';
+import { withLoopDelay } from '../support/loop-delay.mjs';
 import { atMost, atMostAbsolute, row } from '../support/rows.mjs';
 
 const BUCKET = 'bench-cluster';
 
 /**
- * Workload 20: cluster mode over a redis-server the workload starts on 127.0.0.1. (1) Source `load`
- * calls per refresh interval with 1 and 3 instances, with and without cluster mode; (2) latency of a
- * change from one instance to another (`set` on one, seen by `peek` on the other); (3) cold start of
- * a new instance from the shared snapshot against filling it from the source.
+ * Workload 20: cluster mode over a redis-server the workload starts on 127.0.0.1, then over a local
+ * Redis Cluster of three masters. (1) Source `load` calls per refresh interval with 1 and 3
+ * instances, with and without cluster mode; (2) latency of a change from one instance to another
+ * (`set` on one, seen by `peek` on the other); (3) cold start of a new instance from the shared
+ * snapshot against filling it from the source; (4) a big snapshot, written by the leader and read by
+ * a new instance: time, event-loop delay and memory on each. The rows on the Redis Cluster say so.
  */
 export default {
   id: 20,
   name: 'cluster mode',
   sizes: {
-    full: { keys: 1_000, intervalMs: 300, intervals: 10, messages: 1_000, coldKeys: 100_000, loadMs: 1, concurrency: 16 },
-    quick: { keys: 1_000, intervalMs: 300, intervals: 6, messages: 1_000, coldKeys: 20_000, loadMs: 1, concurrency: 16 },
-    smoke: { keys: 100, intervalMs: 200, intervals: 3, messages: 50, coldKeys: 500, loadMs: 1, concurrency: 16 },
+    full: { keys: 1_000, intervalMs: 300, intervals: 10, messages: 1_000, coldKeys: 100_000, loadMs: 1, concurrency: 16, bigKeys: 2_000_000 },
+    quick: { keys: 1_000, intervalMs: 300, intervals: 6, messages: 1_000, coldKeys: 20_000, loadMs: 1, concurrency: 16, bigKeys: 200_000 },
+    smoke: { keys: 100, intervalMs: 200, intervals: 3, messages: 50, coldKeys: 500, loadMs: 1, concurrency: 16, bigKeys: 2_000 },
   },
   async run({ sizes }) {
+    const rows = [];
     const redis = await startRedisServer();
+    const one = await loadsPerInterval(null, sizes, 1);
     try {
-      return [
-        ...(await loadsPerInterval(redis, sizes)),
-        ...(await changeLatency(redis, sizes)),
-        ...(await coldStart(redis, sizes)),
-      ];
+      const single = { label: '', options: redis.url, client: () => new Redis(redis.url) };
+      rows.push(...(await loadRows(single, sizes, one, await loadsPerInterval(null, sizes, 3))));
+      rows.push(...(await changeLatency(single, sizes)), ...(await coldStart(single, sizes)), ...(await bigSnapshot(single, sizes)));
     } finally {
       await redis.stop();
     }
+    const servers = await startRedisCluster(3);
+    try {
+      const cluster = { label: ' (Redis Cluster, 3 masters)', options: { nodes: servers.nodes }, client: () => new Cluster(servers.nodes) };
+      rows.push(...(await loadRows(cluster, sizes, one, null)));
+      rows.push(...(await changeLatency(cluster, sizes)), ...(await coldStart(cluster, sizes)));
+    } finally {
+      await servers.stop();
+    }
+    return rows;
   },
 };
 
-/** A Nest application context with one store; cluster mode when `cluster` is given. */
-async function startInstance({ cluster, refreshInterval = 0, source }) {
+/** A Nest application context with one store; cluster mode when `cluster` is given; `seed` entries from `init`. */
+async function startInstance({ cluster, refreshInterval = 0, source, seed }) {
   const counter = { loads: 0 };
   class BenchStore extends CacheWorkerStore {
     load(key) {
       counter.loads++;
       return source(key);
+    }
+    init() {
+      return seed ? { ok: true, seed } : undefined;
     }
   }
   CacheWorker({ bucket: BUCKET, refreshInterval })(BenchStore);
@@ -59,33 +75,35 @@ async function startInstance({ cluster, refreshInterval = 0, source }) {
 
 const instant = (key) => ({ ok: true, value: { key, at: Date.now() } });
 
-async function loadsPerInterval(redis, { keys: count, intervalMs, intervals }) {
+/** Source loads per refresh interval over `instances` instances, in cluster mode over `target` (null: without). */
+async function loadsPerInterval(target, { keys: count, intervalMs, intervals }, instances) {
   const keys = Array.from({ length: count }, (_, i) => keyOf(i));
-  const measure = async (instances, clustered) => {
-    const cluster = clustered ? { redis: redis.url, namespace: `loads-${instances}` } : undefined;
-    const started = [];
-    for (let i = 0; i < instances; i++) started.push(await startInstance({ cluster, refreshInterval: intervalMs, source: instant }));
-    try {
-      // Every instance serves every key: in cluster mode one reads them and the others receive them.
-      for (const { store } of clustered ? started.slice(0, 1) : started) await Promise.all(keys.map((key) => store.fetch(key)));
-      const everywhere = () => started.every(({ store }) => store.size === count);
-      while (!everywhere()) await sleep(10);
-      await sleep(intervalMs);
-      const before = started.reduce((sum, { counter }) => sum + counter.loads, 0);
-      await sleep(intervals * intervalMs);
-      const after = started.reduce((sum, { counter }) => sum + counter.loads, 0);
-      return (after - before) / intervals;
-    } finally {
-      for (const { app } of started) await app.close();
-    }
-  };
-  const one = await measure(1, false);
-  const threeAlone = await measure(3, false);
-  const threeCluster = await measure(3, true);
-  const perInterval = `source loads per ${intervalMs} ms refresh interval, ${count} keys`;
-  return [
+  const clustered = target !== null;
+  const cluster = clustered ? { redis: target.options, namespace: `loads-${instances}` } : undefined;
+  const started = [];
+  for (let i = 0; i < instances; i++) started.push(await startInstance({ cluster, refreshInterval: intervalMs, source: instant }));
+  try {
+    // Every instance serves every key: in cluster mode one reads them and the others receive them.
+    for (const { store } of clustered ? started.slice(0, 1) : started) await Promise.all(keys.map((key) => store.fetch(key)));
+    const everywhere = () => started.every(({ store }) => store.size === count);
+    while (!everywhere()) await sleep(10);
+    await sleep(intervalMs);
+    const before = started.reduce((sum, { counter }) => sum + counter.loads, 0);
+    await sleep(intervals * intervalMs);
+    const after = started.reduce((sum, { counter }) => sum + counter.loads, 0);
+    return (after - before) / intervals;
+  } finally {
+    for (const { app } of started) await app.close();
+  }
+}
+
+/** The rows of loads per interval: 3 instances in cluster mode over `target`, and (when measured) 3 without. */
+async function loadRows(target, sizes, one, threeAlone) {
+  const threeCluster = await loadsPerInterval(target, sizes, 3);
+  const perInterval = `source loads per ${sizes.intervalMs} ms refresh interval, ${sizes.keys} keys`;
+  const rows = [
     row({
-      measure: `${perInterval}: 3 instances in cluster mode`,
+      measure: `${perInterval}: 3 instances in cluster mode${target.label}`,
       unit: 'count',
       library: threeCluster,
       baselineName: '1 instance',
@@ -94,19 +112,24 @@ async function loadsPerInterval(redis, { keys: count, intervalMs, intervals }) {
       target: atMost(1.2),
       note: 'the target is 1 (the same cost as one instance), with room for one refresh more or less in the window',
     }),
-    row({
-      measure: `${perInterval}: 3 instances without cluster mode`,
-      unit: 'count',
-      library: threeAlone,
-      baselineName: '1 instance',
-      baseline: one,
-      ratio: threeAlone / one,
-    }),
   ];
+  if (threeAlone !== null) {
+    rows.push(
+      row({
+        measure: `${perInterval}: 3 instances without cluster mode`,
+        unit: 'count',
+        library: threeAlone,
+        baselineName: '1 instance',
+        baseline: one,
+        ratio: threeAlone / one,
+      }),
+    );
+  }
+  return rows;
 }
 
-async function changeLatency(redis, { messages }) {
-  const cluster = { redis: redis.url, namespace: 'latency' };
+async function changeLatency(target, { messages }) {
+  const cluster = { redis: target.options, namespace: 'latency' };
   const sender = await startInstance({ cluster, source: instant });
   const receiver = await startInstance({ cluster, source: instant });
   try {
@@ -121,8 +144,8 @@ async function changeLatency(redis, { messages }) {
     latencies.sort((a, b) => a - b);
     const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
     return [
-      row({ measure: `change seen by another instance, p50 of ${messages}`, unit: 'ms', library: at(0.5), target: atMostAbsolute(100) }),
-      row({ measure: `change seen by another instance, p99 of ${messages}`, unit: 'ms', library: at(0.99) }),
+      row({ measure: `change seen by another instance, p50 of ${messages}${target.label}`, unit: 'ms', library: at(0.5), target: atMostAbsolute(100) }),
+      row({ measure: `change seen by another instance, p99 of ${messages}${target.label}`, unit: 'ms', library: at(0.99) }),
     ];
   } finally {
     await sender.app.close();
@@ -130,19 +153,19 @@ async function changeLatency(redis, { messages }) {
   }
 }
 
-async function coldStart(redis, { coldKeys: count, loadMs, concurrency }) {
-  const cluster = { redis: redis.url, namespace: 'cold' };
+async function coldStart(target, { coldKeys: count, loadMs, concurrency }) {
+  const cluster = { redis: target.options, namespace: 'cold' };
   const slow = async (key) => {
     await sleep(loadMs);
     return { ok: true, value: valueOf(Number(key.slice(5))) };
   };
   const keys = Array.from({ length: count }, (_, i) => keyOf(i));
-  const client = new Redis(redis.url);
+  const client = target.client();
   const sharer = await startInstance({ cluster, source: slow });
   try {
     for (let i = 0; i < count; i++) sharer.store.set(keys[i], valueOf(i));
     await sharer.store.dump();
-    while (Number(await client.hget(`cold:${BUCKET}:snapshot`, 'version')) === 0) await sleep(10);
+    while (Number(await client.hget(`{cold:${BUCKET}}:snapshot`, 'version')) === 0) await sleep(10);
 
     let started = performance.now();
     const warm = await startInstance({ cluster, source: slow });
@@ -165,7 +188,7 @@ async function coldStart(redis, { coldKeys: count, loadMs, concurrency }) {
     if (coldSize !== count) throw new Error('workload 20: the cold instance missed keys');
     return [
       row({
-        measure: `new instance ready with ${count} entries from the shared snapshot`,
+        measure: `new instance ready with ${count} entries from the shared snapshot${target.label}`,
         unit: 'ms',
         library: fromSnapshot,
         baselineName: `loading them from the source (${loadMs} ms loads, ${concurrency} at a time)`,
@@ -176,5 +199,66 @@ async function coldStart(redis, { coldKeys: count, loadMs, concurrency }) {
   } finally {
     client.disconnect();
     await sharer.app.close();
+  }
+}
+
+/**
+ * Runs `work`, sampling the heap and external memory every 5 ms; returns its result, wall time, the
+ * event loop's max delay, and the peak memory above both the figure before and the figure after.
+ */
+async function measured(work) {
+  const inUse = () => {
+    const { heapUsed, external } = process.memoryUsage();
+    return heapUsed + external;
+  };
+  globalThis.gc?.();
+  const before = inUse();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, inUse())), 5);
+  try {
+    const { result, wallMs, maxMs } = await withLoopDelay(work);
+    peak = Math.max(peak, inUse());
+    globalThis.gc?.();
+    return { result, wallMs, maxMs, extra: peak - Math.max(before, inUse()) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** A snapshot of `bigKeys` entries: the leader encodes and writes it, a new instance reads and applies it. */
+async function bigSnapshot(target, { bigKeys: count }) {
+  const cluster = { redis: target.options, namespace: 'big' };
+  const seed = new Map(Array.from({ length: count }, (_, i) => [keyOf(i), valueOf(i)]));
+  const client = target.client();
+  const leader = await startInstance({ cluster, source: instant, seed });
+  try {
+    const write = await measured(() => leader.store.dump());
+    const bytes = Number(await client.hget(`{big:${BUCKET}}:snapshot`, 'bytes'));
+    if (!(bytes > 0)) throw new Error('workload 20: the big snapshot was not shared');
+    const read = await measured(() => startInstance({ cluster, source: instant }));
+    const follower = read.result;
+    const size = follower.store.size;
+    // The follower, running, applies the leader's next snapshot (in slices, reads going on): a window
+    // long enough for the whole of it (both instances run in this process).
+    const window = Math.max(1_000, count / 200);
+    const apply = await measured(async () => {
+      await leader.store.dump();
+      await sleep(window);
+    });
+    await follower.app.close();
+    if (size !== count) throw new Error(`workload 20: the follower applied ${size} of ${count} entries`);
+    const entries = `snapshot of ${count} entries (${(bytes / 1e6).toFixed(0)} MB)`;
+    return [
+      row({ measure: `${entries}: leader encode + write`, unit: 'ms', library: write.wallMs }),
+      row({ measure: `${entries}: leader's max event-loop delay`, unit: 'ms', library: write.maxMs, target: atMostAbsolute(50) }),
+      row({ measure: `${entries}: leader's peak extra memory`, unit: 'bytes', library: write.extra, baselineName: 'the snapshot', baseline: bytes, ratio: write.extra / bytes, target: atMost(1.5) }),
+      row({ measure: `${entries}: new instance read + apply`, unit: 'ms', library: read.wallMs }),
+      row({ measure: `${entries}: new instance's max event-loop delay`, unit: 'ms', library: read.maxMs, target: atMostAbsolute(50) }),
+      row({ measure: `${entries}: new instance's peak extra memory (beyond the entries it keeps)`, unit: 'bytes', library: read.extra, baselineName: 'the snapshot', baseline: bytes, ratio: read.extra / bytes, target: atMost(1.5) }),
+      row({ measure: `${entries}: leader writes the next one and a running instance applies it, max event-loop delay`, unit: 'ms', library: apply.maxMs, target: atMostAbsolute(50) }),
+    ];
+  } finally {
+    client.disconnect();
+    await leader.app.close();
   }
 }

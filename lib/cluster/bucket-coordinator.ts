@@ -1,20 +1,23 @@
-import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
 import type { BucketChange, EngineObserver } from '../store/engine-observer.js';
 import type { CacheEngine } from '../store/cache-engine.js';
 import type { SnapshotApplyResult, SnapshotPublishResult } from '../store/engine-tracer.js';
-import { decodeDump, type DecodedDump } from '../store/persistence/index.js';
+import type { DecodedDump } from '../store/persistence/index.js';
 import type { CacheWorkerLogger } from '../store/logger.interface.js';
-import { ValueKeyedMap } from '../store/value-keyed-map.js';
 import { describeError } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
-import { decodeMessage, encodeMessage, type ClusterMessage } from './channel-codec.js';
+import { ChangeStamps, type Seen } from './change-stamps.js';
+import { decodeMessage, encodeMessage, type ClusterEnvelope, type ClusterMessage } from './channel-codec.js';
 import type { ClusterKeys } from './cluster-keys.js';
+import { OfflineQueue } from './offline-queue.js';
+import { MAX_RETRY_DELAY_MS } from './redis-clients.js';
 import { RedisLease } from './redis-lease.js';
 import type { RedisConnection } from './redis-connection.js';
 import { SnapshotStore } from './snapshot-store.js';
 
 /** Lease renewals per lease period: one late renewal still leaves time for the next. */
 const RENEWALS_PER_TTL = 3;
+/** Keys whose changes are kept while Redis is unreachable, to send when it is back. */
+const OFFLINE_QUEUE_KEYS = 10_000;
 
 /**
  * An instance's part in a bucket: the `leader` holds the lease and runs the refreshes, a `follower`
@@ -25,23 +28,31 @@ export type ClusterRole = 'leader' | 'follower' | 'local';
 /**
  * Cluster mode for one bucket. The instance holding the bucket's lease runs the full refresh and
  * shares the snapshot; the others apply it. Changes and values loaded on reads go to the other
- * instances over the bucket's channel. While Redis is unreachable the bucket works on its own.
+ * instances over the bucket's channel, each stamped (see `ChangeStamps`), so a snapshot never undoes
+ * a change it hadn't seen. While Redis is unreachable the bucket works on its own, and its changes
+ * wait to be sent.
  */
 export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserver<K, V> {
   private readonly lease: RedisLease | null;
   private readonly snapshots: SnapshotStore;
+  private readonly stamps: ChangeStamps<K>;
+  private readonly offline = new OfflineQueue<K>(OFFLINE_QUEUE_KEYS);
   private renewTimer: NodeJS.Timeout | null = null;
   /**
    * The snapshot version last applied or written here. Any other version in Redis is newer: versions
    * only grow, unless Redis lost its data, and then whatever is there is newer too.
    */
   private knownVersion = 0;
+  /** What the snapshot read for the start-up saw: counted as seen once the bucket was filled from it. */
+  private startSnapshotSeen: Seen | null = null;
+  /** Messages received before the bucket was filled: applied after the fill, as they would have been. */
+  private early: ClusterEnvelope[] | null = [];
   private catchingUp: Promise<void> | null = null;
-  /** Keys the last applied snapshot lacked. */
-  private lacked = new ValueKeyedMap<K, true>();
   private sharing: Promise<void> | null = null;
   private queuedShare: Promise<void> | null = null;
   private closed = false;
+  /** Settles once the bucket's channel is heard: a snapshot read before that could miss the changes made after it. */
+  private readonly subscribed: Promise<void>;
 
   constructor(
     private readonly engine: CacheEngine<K, V>,
@@ -52,9 +63,13 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     const { refreshInterval } = engine.config;
     const { commands, instanceId } = connection;
     this.lease = refreshInterval ? new RedisLease(commands, keys.lease, instanceId, refreshInterval) : null;
-    this.snapshots = new SnapshotStore(connection.commands, keys);
-    connection.subscribe(keys.channel, (data) => this.receive(data));
-    connection.onReconnect(() => void this.catchUp());
+    this.snapshots = new SnapshotStore(commands, keys, instanceId);
+    this.stamps = new ChangeStamps<K>(instanceId);
+    this.subscribed = connection.subscribe(keys.channel, (data) => this.receive(data));
+    connection.onReconnect(() => {
+      this.sendQueued();
+      void this.catchUp();
+    });
     engine.observe(this);
   }
 
@@ -66,9 +81,20 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
 
   /** The shared snapshot for a warm start, or null when there is none, it is unusable or Redis is unreachable. */
   readonly sharedSnapshot = async (): Promise<DecodedDump | null> => {
+    await this.subscribed;
     const read = await this.readSnapshot();
-    return 'dump' in read ? read.dump : null;
+    this.startSnapshotSeen = read?.seen ?? null;
+    return read?.dump ?? null;
   };
+
+  /** The bucket is filled: the snapshot it came from counts as seen, and the messages that came meanwhile apply now. */
+  started(): void {
+    if (this.engine.stats().startedFrom === 'snapshot' && this.startSnapshotSeen) this.stamps.settle(this.startSnapshotSeen);
+    this.startSnapshotSeen = null;
+    const early = this.early ?? [];
+    this.early = null;
+    for (const envelope of early) this.apply(envelope);
+  }
 
   /**
    * A refresh tick. The lease holder refreshes; the others only pick up a snapshot they may have
@@ -81,7 +107,8 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     let leads: boolean;
     try {
       leads = await this.lease.hold();
-    } catch {
+    } catch (error) {
+      this.connection.refused(error);
       return this.refreshAlone();
     }
     if (leads !== wasLeading) this.logger.debug(leads ? messages.clusterLeads() : messages.clusterFollows());
@@ -104,11 +131,11 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   // ---- what the engine tells us ----
 
   changed(change: BucketChange<K, V>): void {
-    this.publish(change);
+    this.publish(change.type === 'clear' ? null : change.key, change);
   }
 
   loadStored(key: K, value: V, extra: unknown): void {
-    this.publish({ type: 'loaded', key, value, extra });
+    this.publish(key, { type: 'loaded', key, value, extra });
   }
 
   refreshed(): void {
@@ -121,16 +148,41 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
 
   // ---- sending ----
 
-  private publish(message: ClusterMessage): void {
-    if (this.closed || !this.connection.online) return;
-    let data: Buffer;
-    try {
-      data = encodeMessage({ from: this.connection.instanceId, message });
-    } catch (error) {
-      this.logger.warn(messages.clusterUnsendable(message.type, describeError(error)));
+  /** Stamps and sends a change of `key` (null: a clear); while Redis is unreachable it waits in the queue. */
+  private publish(key: K | null, message: ClusterMessage): void {
+    if (this.closed) return;
+    const envelope = { from: this.connection.instanceId, seq: this.stamps.stampOwn(key).seq, message };
+    if (!this.connection.online) {
+      if (!this.offline.add(key, envelope)) this.logger.warn(messages.clusterOfflineQueueFull(OFFLINE_QUEUE_KEYS));
       return;
     }
-    this.connection.commands.publish(this.keys.channel, data).catch(() => undefined); // a loss is logged by the connection
+    this.send(envelope);
+  }
+
+  private send(envelope: ClusterEnvelope): void {
+    let data: Buffer;
+    try {
+      data = encodeMessage(envelope);
+    } catch (error) {
+      this.logger.warn(messages.clusterUnsendable(envelope.message.type, describeError(error)));
+      return;
+    }
+    this.connection.publish(this.keys.channel, data);
+  }
+
+  /**
+   * Sends what was queued while Redis was away, and once more when every other instance has had its
+   * next reconnection attempt: an instance not yet back missed the first sending (the numbers of the
+   * changes make the second one a no-op for the others).
+   */
+  private sendQueued(): void {
+    const queued = this.offline.drain();
+    if (queued.length === 0) return;
+    for (const envelope of queued) this.send(envelope);
+    setTimeout(() => {
+      if (this.closed || !this.connection.online) return;
+      for (const envelope of queued) this.send(envelope);
+    }, MAX_RETRY_DELAY_MS).unref();
   }
 
   /**
@@ -153,16 +205,31 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   }
 
   private async writeSnapshot(): Promise<SnapshotPublishResult> {
+    // With a lease, only its holder shares, and only while the term it encoded in lasts.
+    const leaseToken = this.lease?.heldToken ?? null;
+    if (this.lease !== null && leaseToken === null) return { result: 'superseded' };
     try {
-      const snapshot = await this.engine.encodeSnapshot();
-      const version = await this.snapshots.write(snapshot.data, Date.now());
-      if (version === null) return { result: 'superseded' };
+      const seen = this.stamps.capture();
+      const { bucket } = this.engine.config;
+      const written = await this.snapshots.write(bucket, this.engine.snapshotChunks(), { createdAt: Date.now(), seen, leaseToken });
+      if (!written.published) {
+        if (written.lostChunk === null) {
+          this.logger.debug(messages.snapshotFenced());
+          return { result: 'superseded' };
+        }
+        const lost = messages.snapshotChunkLost(written.lostChunk);
+        this.logger.warn(messages.snapshotShareFailed(lost));
+        return { result: 'failed', error: lost };
+      }
+      const { version } = written;
       this.knownVersion = version;
-      this.publish({ type: 'snapshot', version });
-      this.logger.debug(messages.snapshotShared(version, snapshot.entries, snapshot.data.length));
-      return { result: 'published', version, entries: snapshot.entries, bytes: snapshot.data.length };
+      this.stamps.settle(seen);
+      // An announcement, not a change: it carries the last number this instance gave, and touches no key.
+      this.send({ from: this.connection.instanceId, seq: Math.max(1, this.stamps.lastOwn), message: { type: 'snapshot', version } });
+      this.logger.debug(messages.snapshotShared(version, written.entries, written.bytes));
+      return { result: 'published', version, entries: written.entries, bytes: written.bytes };
     } catch (error) {
-      if (this.connection.online) this.logger.warn(messages.snapshotShareFailed(describeError(error)));
+      if (this.connection.online && !this.connection.refused(error)) this.logger.warn(messages.snapshotShareFailed(describeError(error)));
       return { result: 'failed', error: describeError(error) };
     }
   }
@@ -177,15 +244,24 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
       return;
     }
     if (envelope.from === this.connection.instanceId) return;
-    const message = envelope.message;
+    if (this.early !== null) this.early.push(envelope);
+    else this.apply(envelope);
+  }
+
+  private apply(envelope: ClusterEnvelope): void {
+    const { message } = envelope;
+    if (message.type === 'snapshot') {
+      if (message.version !== this.knownVersion) void this.catchUp();
+      return;
+    }
+    if (!this.stamps.isNew(envelope)) return; // the snapshot this bucket holds has it already
     try {
-      if (message.type === 'snapshot') {
-        if (message.version !== this.knownVersion) void this.catchUp();
-      } else if (message.type === 'loaded') {
+      if (message.type === 'loaded') {
         this.engine.applyLoaded(message.key as K, message.value as V, message.extra);
       } else {
         this.engine.applyChange(message as BucketChange<K, V>);
       }
+      this.stamps.accept(message.type === 'clear' ? null : (message.key as K), envelope);
     } catch (error) {
       this.logger.warn(messages.clusterUnappliable(message.type, describeError(error)));
     }
@@ -200,11 +276,12 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   }
 
   private async applyNewerSnapshot(): Promise<void> {
-    if (this.closed || !this.connection.online) return;
+    if (this.closed || !this.connection.online || this.early !== null) return;
     try {
       if ((await this.snapshots.latestVersion()) === this.knownVersion) return;
-    } catch {
-      return; // Redis went away: the connection logs it
+    } catch (error) {
+      this.connection.refused(error); // or Redis went away: the connection logs that
+      return;
     }
     const tracer = this.engine.tracer;
     await (tracer === null ? this.applySnapshot() : tracer.applySnapshot(() => this.applySnapshot()));
@@ -212,39 +289,28 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
 
   private async applySnapshot(): Promise<SnapshotApplyResult> {
     const read = await this.readSnapshot();
-    if ('error' in read) return { result: 'failed', error: read.error };
+    if (read === null) return { result: 'failed', error: messages.snapshotAbsent() };
     if (this.closed) return { result: 'failed', error: messages.snapshotApplyAborted() };
-    const lacked = new ValueKeyedMap<K, true>();
-    for (const key of this.engine.applySnapshot(read.dump.flat)) {
-      // A key only this instance has (loaded while Redis was away) is loaded once, which shares it. A key
-      // the snapshot lacks only once may just have been loaded after the snapshot was taken.
-      if (this.lacked.has(key)) void this.engine.fetch(key, { reload: true });
-      else lacked.set(key, true);
-    }
-    this.lacked = lacked;
+    await this.engine.applySnapshot(read.dump.flat, (key) => this.stamps.changedAfter(read.seen, key));
+    this.stamps.settle(read.seen);
     return { result: 'applied', version: read.version, entries: read.dump.flat.length / 2 };
   }
 
-  /** The shared snapshot, or why there is none to use (an unusable one is logged). */
-  private async readSnapshot(): Promise<{ version: number; dump: DecodedDump } | { error: string }> {
-    if (!this.connection.online) return { error: messages.snapshotAbsent() };
+  /** The shared snapshot with what its writer had seen, or null when there is none to use (an unusable one is logged). */
+  private async readSnapshot(): Promise<{ version: number; dump: DecodedDump; seen: Seen } | null> {
+    if (!this.connection.online) return null;
     let stored;
     try {
-      stored = await this.snapshots.read();
+      stored = await this.snapshots.read(this.engine.config.bucket);
     } catch (error) {
-      if (error instanceof CacheWorkerDumpError) this.logger.warn(messages.snapshotUnusable(error.message));
-      return { error: describeError(error) };
+      this.connection.refused(error); // or Redis went away: the connection logs that
+      return null;
     }
-    if (stored === null) return { error: messages.snapshotAbsent() };
-    try {
-      const dump = decodeDump(stored.data, this.engine.config.bucket);
-      this.knownVersion = stored.version;
-      return { version: stored.version, dump };
-    } catch (error) {
-      this.knownVersion = stored.version; // don't read the same broken version again
-      this.logger.warn(messages.snapshotUnusable(describeError(error)));
-      return { error: describeError(error) };
-    }
+    if (stored === null) return null;
+    this.knownVersion = stored.version; // a broken version is not read again either
+    if (!('unusable' in stored)) return stored;
+    this.logger.warn(messages.snapshotUnusable(stored.unusable));
+    return null;
   }
 
   private refreshAlone(): void {
@@ -260,7 +326,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     this.renewTimer = setInterval(() => {
       lease.renew().then(
         (held) => held || this.stopRenewing(),
-        () => this.stopRenewing(),
+        () => this.stopRenewing(), // the lease is not confirmed: no more publishing until it is taken again
       );
     }, Math.max(1, Math.floor(this.engine.config.refreshInterval! / RENEWALS_PER_TTL)));
     this.renewTimer.unref();

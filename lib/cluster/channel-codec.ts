@@ -11,13 +11,17 @@ export type ClusterMessage =
   /** A new shared snapshot is in Redis. */
   | { type: 'snapshot'; version: number };
 
-/** A message with the id of the instance that sent it. */
+/**
+ * A message with the id of the instance that sent it and its place among that instance's changes
+ * (1, 2, 3…): what a snapshot says it has seen is compared with it.
+ */
 export interface ClusterEnvelope {
   from: string;
+  seq: number;
   message: ClusterMessage;
 }
 
-const MAGIC = Buffer.from('NCWMSG1\0', 'latin1');
+const MAGIC = Buffer.from('NCWMSG2\0', 'latin1');
 const FIELDS: Record<ClusterMessage['type'], readonly string[]> = {
   set: ['key', 'value'],
   delete: ['key'],
@@ -32,7 +36,7 @@ const FIELDS: Record<ClusterMessage['type'], readonly string[]> = {
  * Throws when a key or value can't be serialized.
  */
 export function encodeMessage(envelope: ClusterEnvelope): Buffer {
-  return Buffer.concat([MAGIC, serialize([envelope.from, envelope.message])]);
+  return Buffer.concat([MAGIC, serialize([envelope.from, envelope.seq, envelope.message])]);
 }
 
 /** Reads a message; anything that isn't a well-formed message of this library gives null. */
@@ -44,11 +48,13 @@ export function decodeMessage(data: Buffer): ClusterEnvelope | null {
   } catch {
     return null;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string') return null;
-  const message = decoded[1] as { type?: unknown } | null;
+  if (!Array.isArray(decoded) || decoded.length !== 3 || typeof decoded[0] !== 'string') return null;
+  const [from, seq] = decoded as [string, unknown];
+  if (!Number.isSafeInteger(seq) || (seq as number) < 1) return null;
+  const message = decoded[2] as { type?: unknown } | null;
   if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return null;
   const fields = FIELDS[message.type as ClusterMessage['type']];
   if (!Object.hasOwn(FIELDS, message.type) || !fields.every((field) => field in message)) return null;
   if (message.type === 'snapshot' && !Number.isSafeInteger((message as { version: unknown }).version)) return null;
-  return { from: decoded[0], message: message as ClusterMessage };
+  return { from, seq: seq as number, message: message as ClusterMessage };
 }

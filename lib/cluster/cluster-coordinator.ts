@@ -5,6 +5,7 @@ import * as messages from '../cache-worker.messages.js';
 import { BucketCoordinator } from './bucket-coordinator.js';
 import { clusterKeys } from './cluster-keys.js';
 import type { CacheWorkerClusterOptions } from './cluster-options.interface.js';
+import { isNodesOptions, isRedisInstance } from './redis-clients.js';
 import { RedisConnection } from './redis-connection.js';
 
 /** The namespace when the options name none. */
@@ -26,8 +27,9 @@ export class ClusterCoordinator {
   /** Checks the options and connects; Redis being unreachable doesn't fail (it is retried in the background). */
   static async open(options: unknown, logger: CacheWorkerLogger): Promise<ClusterCoordinator> {
     const checked = checkClusterOptions(options);
-    const connection = await RedisConnection.open(checked, logger);
-    return new ClusterCoordinator(connection, checked.namespace ?? DEFAULT_CLUSTER_NAMESPACE, logger);
+    const namespace = checked.namespace ?? DEFAULT_CLUSTER_NAMESPACE;
+    const connection = await RedisConnection.open(checked, namespace, logger);
+    return new ClusterCoordinator(connection, namespace, logger);
   }
 
   /** Makes a bucket take part; its engine must not have started yet. */
@@ -53,7 +55,13 @@ function checkClusterOptions(options: unknown): CacheWorkerClusterOptions {
   const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
   if (!isObject(options)) return fail('cluster', 'an object', options);
   const { redis, namespace } = options as Record<string, unknown>;
-  if (!((typeof redis === 'string' && redis.trim() !== '') || isObject(redis))) fail('cluster.redis', 'ioredis options, a redis:// URL or an ioredis instance', redis);
+  if (!((typeof redis === 'string' && redis.trim() !== '') || isObject(redis))) {
+    fail('cluster.redis', 'a redis:// or rediss:// URL, ioredis options, { nodes, ...clusterOptions } or an ioredis instance', redis);
+  }
+  if (isNodesOptions(redis) && !isRedisInstance(redis)) {
+    const { nodes } = redis;
+    if (!Array.isArray(nodes) || nodes.length === 0) fail('cluster.redis.nodes', 'a non-empty array of { host, port }, "host:port" or ports', nodes);
+  }
   if (namespace !== undefined && (typeof namespace !== 'string' || namespace.trim() === '')) {
     fail('cluster.namespace', 'a non-empty string', namespace);
   }

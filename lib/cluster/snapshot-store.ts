@@ -1,7 +1,12 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
+import { decodeHeader, encodeHeader, PayloadDecoder, type DecodedDump, type EncodedChunk } from '../store/persistence/index.js';
 import * as messages from '../cache-worker.messages.js';
+import { decodeSeen, encodeSeen, type Seen } from './change-stamps.js';
 import type { ClusterKeys } from './cluster-keys.js';
+import type { RedisClient } from './redis-clients.js';
+import { expectReply, isOk } from './redis-reply.js';
 
 /** Bytes per Redis value: far below Redis's 512 MB limit, and each write short enough not to stall other commands. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -11,55 +16,129 @@ const REPLACED_TTL_MS = 60_000;
 const UNPUBLISHED_TTL_MS = 600_000;
 
 /**
- * Publishes the snapshot hash only if its version is newer than the one there; returns the replaced
- * version and its chunk count, or false.
+ * Publishes a written snapshot, in one step on the bucket's node. Refused (`{0, -1}`, its chunks
+ * deleted) when it is fenced with a lease token the lease no longer holds. If one of its chunks is
+ * gone (evicted, or expired), it deletes the others and returns `{0, index}`. Otherwise it takes the
+ * next version from the hash, names the new chunks there, keeps them, lets the replaced ones expire,
+ * and returns `{version, -1}`. KEYS: the hash, the lease, then the chunks; ARGV: writer, time, bytes,
+ * chunk key prefix, TTL of replaced chunks, what the snapshot saw, the lease token ('' for none).
  */
 const PUBLISH = `
-local current = tonumber(redis.call('hget', KEYS[1], 'version') or '0')
-if tonumber(ARGV[1]) <= current then return false end
-local chunks = redis.call('hget', KEYS[1], 'chunks') or '0'
-redis.call('hset', KEYS[1], 'version', ARGV[1], 'time', ARGV[2], 'chunks', ARGV[3], 'bytes', ARGV[4])
-return {current, tonumber(chunks)}`;
+local function discard(result)
+  for j = 3, #KEYS do redis.call('del', KEYS[j]) end
+  return result
+end
+if ARGV[7] ~= '' and redis.call('get', KEYS[2]) ~= ARGV[7] then return discard({0, -1}) end
+for i = 3, #KEYS do
+  if redis.call('exists', KEYS[i]) == 0 then return discard({0, i - 3}) end
+end
+local old = redis.call('hmget', KEYS[1], 'version', 'writer', 'chunks')
+local version = (tonumber(old[1]) or 0) + 1
+redis.call('hset', KEYS[1], 'version', version, 'writer', ARGV[1], 'chunks', #KEYS - 2, 'bytes', ARGV[3], 'time', ARGV[2], 'seen', ARGV[6])
+for i = 3, #KEYS do redis.call('persist', KEYS[i]) end
+if old[2] then
+  for i = 0, (tonumber(old[3]) or 0) - 1 do redis.call('pexpire', ARGV[4] .. old[2] .. ':' .. i, ARGV[5]) end
+end
+return {version, -1}`;
 
-/** A snapshot as read from Redis. */
-export interface StoredSnapshot {
-  version: number;
-  data: Buffer;
+/** A snapshot as read from Redis, with the changes of each instance its writer had seen; or why it is unusable. */
+export type StoredSnapshot = { version: number; dump: DecodedDump; seen: Seen } | { version: number; unusable: string };
+
+/** What is published with a snapshot's bytes. */
+export interface SnapshotMeta {
+  createdAt: number;
+  /** The changes of each instance the writer had seen when it encoded the snapshot. */
+  seen: Seen;
+  /** The writer's lease token when it encoded it: published only if the lease still holds it. */
+  leaseToken: string | null;
 }
 
 /**
- * The shared snapshot of one bucket in Redis: the bytes of a dump, in chunks under versioned keys,
- * and a hash naming the newest version. Chunks are written first and the hash last, so a reader
- * never sees a version whose chunks aren't all there; a replaced version lingers a minute for
- * readers in progress. The dump's own checks (length, CRCs) reject whatever still arrives torn.
+ * What a write came to: the published version, or why it wasn't: the lease moved on (`lostChunk`
+ * null), or Redis lost a chunk before it could be published.
+ */
+export type SnapshotWrite =
+  | { published: true; version: number; entries: number; bytes: number }
+  | { published: false; lostChunk: number | null };
+
+/**
+ * The shared snapshot of one bucket in Redis: the bytes of a dump, in values under keys of their
+ * writer (the header first, then the payload in about 4 MB each), and a hash naming the newest. The chunks are written first; one script then checks they
+ * are all there and publishes them, so a reader never finds a version with a chunk that was never
+ * written. A replaced version lingers a minute for readers in progress. The dump's own checks
+ * (length, CRCs) reject whatever still arrives torn.
  */
 export class SnapshotStore {
+  private writes = 0;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: ClusterKeys,
+    private readonly writerId: string,
   ) {}
 
-  /** Writes a snapshot; resolves its version, or null when a newer one was published meanwhile. */
-  async write(data: Buffer, createdAt: number): Promise<number | null> {
-    const version = await this.redis.incr(this.keys.snapshotVersion);
-    const count = Math.max(1, Math.ceil(data.length / CHUNK_BYTES));
-    for (let index = 0; index < count; index++) {
-      const chunk = data.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES);
-      await this.redis.set(this.keys.chunk(version, index), chunk, 'PX', UNPUBLISHED_TTL_MS);
+  /**
+   * Streams the payload `chunks` of a snapshot to Redis as they are encoded, in values of about 4 MB
+   * (value 0, the dump header, last: it holds the payload's length and checksum), then publishes it.
+   * No buffer of the whole snapshot exists. Rejects when Redis refuses a command.
+   */
+  async write(bucket: string, chunks: Iterable<EncodedChunk>, meta: SnapshotMeta): Promise<SnapshotWrite> {
+    const writeId = `${this.writerId}.${++this.writes}`;
+    const chunkKeys = [this.keys.chunk(writeId, 0)];
+    const store = async (value: Buffer, index: number) => {
+      expectReply('SET', await this.redis.set(this.keys.chunk(writeId, index), value, 'PX', UNPUBLISHED_TTL_MS), isOk);
+    };
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      chunkKeys.push(this.keys.chunk(writeId, chunkKeys.length));
+      await store(Buffer.concat(pending, pendingBytes), chunkKeys.length - 1);
+      pending = [];
+      pendingBytes = 0;
+    };
+    let crc = 0;
+    let payloadLength = 0;
+    let entries = 0;
+    for (const chunk of chunks) {
+      entries += chunk.entries;
+      for (let part of chunk.frame) {
+        crc = crc32(part, crc);
+        payloadLength += part.length;
+        while (pendingBytes + part.length >= CHUNK_BYTES) {
+          const room = CHUNK_BYTES - pendingBytes;
+          pending.push(part.subarray(0, room));
+          pendingBytes += room;
+          part = part.subarray(room);
+          await flush();
+        }
+        if (part.length > 0) {
+          pending.push(part);
+          pendingBytes += part.length;
+        }
+      }
+      await nextTurn(); // each chunk is encoded when pulled: let the event loop run between two
     }
-    const replaced = (await this.redis.eval(PUBLISH, 1, this.keys.snapshot, version, createdAt, count, data.length)) as
-      | [number, number]
-      | null;
-    if (replaced === null) {
-      await this.eachChunk(version, count, (pipeline, key) => pipeline.del(key));
-      return null;
-    }
-    await this.eachChunk(version, count, (pipeline, key) => pipeline.persist(key));
-    const [oldVersion, oldCount] = replaced;
-    if (oldVersion > 0) {
-      await this.eachChunk(oldVersion, oldCount, (pipeline, key) => pipeline.pexpire(key, REPLACED_TTL_MS));
-    }
-    return version;
+    if (pendingBytes > 0) await flush();
+    const header = encodeHeader({ bucket, entries, payloadCrc: crc, payloadLength, createdAt: meta.createdAt });
+    await store(header, 0);
+    const bytes = header.length + payloadLength;
+    const reply = await this.redis.eval(
+      PUBLISH,
+      2 + chunkKeys.length,
+      this.keys.snapshot,
+      this.keys.lease,
+      ...chunkKeys,
+      writeId,
+      meta.createdAt,
+      bytes,
+      this.keys.chunkPrefix,
+      REPLACED_TTL_MS,
+      encodeSeen(meta.seen),
+      meta.leaseToken ?? '',
+    );
+    const [version, lostChunk] = expectReply('EVAL (publish)', reply, isPair);
+    if (version > 0) return { published: true, version, entries, bytes };
+    return { published: false, lostChunk: lostChunk >= 0 ? lostChunk : null };
   }
 
   /** The newest version in Redis, 0 when there is none. */
@@ -67,29 +146,30 @@ export class SnapshotStore {
     return Number((await this.redis.hget(this.keys.snapshot, 'version')) ?? 0);
   }
 
-  /** The newest snapshot, or null when there is none; rejects with `CacheWorkerDumpError` when a chunk is missing. */
-  async read(): Promise<StoredSnapshot | null> {
-    const meta = await this.redis.hgetall(this.keys.snapshot);
-    const version = Number(meta.version);
-    const count = Number(meta.chunks);
-    if (!Number.isSafeInteger(version) || version <= 0 || !Number.isSafeInteger(count) || count <= 0) return null;
-    const parts: Buffer[] = [];
-    for (let index = 0; index < count; index++) {
-      const part = await this.redis.getBuffer(this.keys.chunk(version, index));
+  /**
+   * The newest snapshot, decoded as its values arrive one by one (no buffer of the whole of it), or
+   * why it can't be used (a value missing, corrupt), or null when there is none. Rejects when Redis fails.
+   */
+  async read(bucket: string): Promise<StoredSnapshot | null> {
+    const fields = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'bytes', 'seen');
+    const [version, count, bytes] = [fields[0], fields[2], fields[3]].map(Number);
+    const writeId = fields[1];
+    if (![version, count, bytes].every((n) => Number.isSafeInteger(n) && n > 0) || !writeId) return null;
+    const value = async (index: number) => {
+      const part = await this.redis.getBuffer(this.keys.chunk(writeId, index));
       if (part === null) throw new CacheWorkerDumpError(messages.snapshotTorn(version));
-      parts.push(part);
+      return part;
+    };
+    try {
+      const payload = new PayloadDecoder(decodeHeader(await value(0), bytes, bucket));
+      for (let index = 1; index < count; index++) payload.push(await value(index));
+      return { version, dump: payload.finish(), seen: decodeSeen(fields[4]) };
+    } catch (error) {
+      if (error instanceof CacheWorkerDumpError) return { version, unusable: error.message };
+      throw error;
     }
-    return { version, data: Buffer.concat(parts) };
-  }
-
-  /** Runs one command on every chunk of a version, in one round trip. */
-  private async eachChunk(
-    version: number,
-    count: number,
-    command: (pipeline: ChainableCommander, key: string) => unknown,
-  ): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (let index = 0; index < count; index++) command(pipeline, this.keys.chunk(version, index));
-    await pipeline.exec();
   }
 }
+
+const isPair = (reply: unknown): reply is [number, number] =>
+  Array.isArray(reply) && reply.length === 2 && reply.every((item) => Number.isSafeInteger(item));

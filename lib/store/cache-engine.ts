@@ -18,13 +18,16 @@ import { entriesOf } from './entries-of.js';
 import { Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
-import { DumpScheduler, eachRevived, encodeDump, StartUp, type DecodedDump, type EncodedDump } from './persistence/index.js';
+import { DumpScheduler, eachRevived, eachRevivedInSlices, encodeChunks, StartUp, type DecodedDump, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
 import { ValueKeyedMap } from './value-keyed-map.js';
 
 export type { StoreCallbacks } from './store-callbacks.js';
+
+/** Entries applied from a snapshot between two turns of the event loop: a few milliseconds of work. */
+const SNAPSHOT_SLICE_ENTRIES = 10_000;
 
 /**
  * The cache engine of one bucket, as the store calls it: it wires the bucket's entries, its loads,
@@ -252,26 +255,39 @@ export class CacheEngine<K, V> {
   }
 
   /**
-   * Applies another instance's snapshot (keys and values alternating, as in a dump): each key cached
-   * here takes the snapshot's value; keys not cached here are not added, since they may have been
-   * deleted after the snapshot was taken. Returns the cached keys the snapshot lacks.
+   * Applies another instance's snapshot (keys and values alternating, as in a dump): the bucket takes
+   * the snapshot's content, except the keys `changedSince` names (changed here after the snapshot was
+   * encoded), which keep what they have here, whether a value or nothing. Works in slices with turns
+   * of the event loop between them, so reads go on; `changedSince` is asked when a key's turn comes.
    */
-  applySnapshot(flat: unknown[]): K[] {
-    const seen = new ValueKeyedMap<K, true>();
+  async applySnapshot(flat: unknown[], changedSince: (key: K) => boolean): Promise<void> {
+    const inSnapshot = new ValueKeyedMap<K, true>();
     let updated = false;
-    eachRevived<K, V>(flat, this.revive, this.logger, (key, value) => {
-      seen.set(key, true);
-      if (!this.bucket.has(key)) return;
-      this.bucket.update(key, value);
+    await eachRevivedInSlices<K, V>(
+      flat,
+      this.revive,
+      this.logger,
+      (key, value) => {
+        inSnapshot.set(key, true);
+        if (changedSince(key)) return;
+        // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
+        if (this.bucket.has(key)) this.bucket.update(key, value);
+        else this.bucket.set(key, value);
+        updated = true;
+      },
+      SNAPSHOT_SLICE_ENTRIES,
+    );
+    for (const key of this.keys()) {
+      if (inSnapshot.has(key) || changedSince(key)) continue;
+      this.bucket.delete(key);
       updated = true;
-    });
+    }
     if (updated) this.dumps.schedule();
-    return this.keys().filter((key) => !seen.has(key));
   }
 
-  /** The whole bucket in the dump format, in memory: the shared snapshot of cluster mode. */
-  encodeSnapshot(): Promise<EncodedDump> {
-    return encodeDump(this.config.bucket, this.bucket);
+  /** The entries as the chunks of a dump payload, each encoded when pulled: cluster mode streams its snapshot from them. */
+  snapshotChunks(): Generator<EncodedChunk> {
+    return encodeChunks(this.bucket);
   }
 
   /**

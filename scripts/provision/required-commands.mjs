@@ -3,4 +3,6 @@
 export const REQUIRED_COMMANDS = [
   { command: 'redis-server', debianPackage: 'redis-server', neededBy: 'the cluster-mode tests and benchmarks' },
   { command: 'chromium', debianPackage: 'chromium', neededBy: 'the cache board tests in a browser' },
+  { command: 'redis-cli', debianPackage: 'redis-tools', neededBy: 'the Redis Cluster test (redis-cli --cluster create)' },
+  { command: 'openssl', debianPackage: 'openssl', neededBy: 'the TLS test (its certificates)' },
 ];

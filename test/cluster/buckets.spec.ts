@@ -1,4 +1,6 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadResult } from '../../lib/index.js';
@@ -27,6 +29,15 @@ class BoundedStore extends CacheWorkerStore<string, string> {
   load(key: string): LoadResult<string> {
     return { ok: true, value: `loaded ${key}` };
   }
+}
+
+/** Moves the creation time in a dump's header by `ms`, as a machine with another clock would have written it. */
+async function shiftDumpTime(file: string, ms: number): Promise<void> {
+  const dump = await readFile(file);
+  dump.writeDoubleLE(dump.readDoubleLE(20) + ms, 20); // the header's creation time
+  const headerEnd = 36 + dump.readUInt16LE(10);
+  dump.writeUInt32LE(crc32(dump.subarray(0, headerEnd)), headerEnd); // and its checksum
+  await writeFile(file, dump);
 }
 
 describe('cluster mode: buckets and warm starts', () => {
@@ -71,12 +82,14 @@ describe('cluster mode: buckets and warm starts', () => {
     apps.push(reader.app);
     const client = new Redis(redis.url);
     try {
-      const [version, chunks] = (await client.hmget('chunked:items:snapshot', 'version', 'chunks')).map(Number);
-      expect(chunks).toBeGreaterThan(1);
+      const [writeId, chunks] = await client.hmget('{chunked:items}:snapshot', 'writer', 'chunks');
+      expect(Number(chunks)).toBeGreaterThan(1);
       // Published chunks stay; the chunks of the version it replaces expire soon.
-      for (let index = 0; index < chunks; index++) expect(await client.pttl(`chunked:items:snapshot:${version}:${index}`)).toBe(-1);
+      for (let index = 0; index < Number(chunks); index++) {
+        expect(await client.pttl(`{chunked:items}:snapshot:${writeId}:${index}`)).toBe(-1);
+      }
       await writer.store.dump();
-      expect(await client.pttl(`chunked:items:snapshot:${version}:0`)).toBeGreaterThan(0);
+      expect(await client.pttl(`{chunked:items}:snapshot:${writeId}:0`)).toBeGreaterThan(0);
     } finally {
       client.disconnect();
     }
@@ -84,32 +97,33 @@ describe('cluster mode: buckets and warm starts', () => {
     for (let i = 0; i < 4; i++) expect(await reader.peek(`k${i}`)).toEqual(big(i));
   });
 
-  it('starts from the local dump when it is newer than the shared snapshot, and from the snapshot when it is older', async () => {
+  it("starts from the shared snapshot whenever Redis has one, whatever the local dump's clock says, and from the dump when Redis has none", async () => {
     const { dir, remove } = await makeTempDir();
     const cluster = { redis: { host: '127.0.0.1', port: redis.port }, namespace: 'newest' };
     try {
       const file = join(dir, 'items.dump');
-      // An instance with a dump file writes its dump; the shared snapshot comes later, from another instance.
       const first = await startLocalInstance({ name: 'first', refreshInterval: 0, cluster, file });
       await first.fetch('k1');
       expect((await first.store.dump()).ok).toBe(true);
       await first.close();
+      // The dump was written on a machine whose clock runs an hour ahead of the one that shares next.
+      await shiftDumpTime(file, 3_600_000);
       const sharer = await startLocalInstance({ name: 'sharer', refreshInterval: 0, cluster });
+      apps.push(sharer.app);
       await sharer.set('k1', { key: 'k1', by: 'sharer', n: 0 });
       await sharer.store.dump();
 
-      const fromSnapshot = await startLocalInstance({ name: 'restart', refreshInterval: 0, cluster, file });
-      expect((await fromSnapshot.stats()).startedFrom).toBe('snapshot');
-      expect(await fromSnapshot.peek('k1')).toEqual({ key: 'k1', by: 'sharer', n: 0 });
-      // Its dump catches up, and is now the newest.
-      expect((await fromSnapshot.store.dump()).ok).toBe(true);
-      await fromSnapshot.close();
-      await sharer.close();
+      const restarted = await startLocalInstance({ name: 'restart', refreshInterval: 0, cluster, file });
+      apps.push(restarted.app);
+      expect((await restarted.stats()).startedFrom).toBe('snapshot');
+      expect(await restarted.peek('k1')).toEqual({ key: 'k1', by: 'sharer', n: 0 });
+      expect((await restarted.store.dump()).ok).toBe(true);
 
-      const fromDump = await startLocalInstance({ name: 'again', refreshInterval: 0, cluster, file });
-      apps.push(fromDump.app);
-      expect((await fromDump.stats()).startedFrom).toBe('dump');
-      expect(await fromDump.peek('k1')).toEqual({ key: 'k1', by: 'sharer', n: 0 });
+      // A namespace with no snapshot in Redis: the local dump it is.
+      const alone = await startLocalInstance({ name: 'alone', refreshInterval: 0, cluster: { ...cluster, namespace: 'no-snapshot' }, file });
+      apps.push(alone.app);
+      expect((await alone.stats()).startedFrom).toBe('dump');
+      expect(await alone.peek('k1')).toEqual({ key: 'k1', by: 'sharer', n: 0 });
     } finally {
       await remove();
     }

@@ -39,8 +39,8 @@ describe('cluster mode: faults', () => {
     await redis.restart();
     await waitFor(() => alone.logger.at('log', 'connected to Redis').length > 0, 'the instance to reconnect');
     // Alone in the cluster, it takes the lease and shares its snapshot after its next refresh.
-    await waitFor(async () => Number(await client.hget('down-at-start:items:snapshot', 'version')) > 0, 'a shared snapshot in Redis');
-    expect(await client.get('down-at-start:items:lease')).not.toBeNull();
+    await waitFor(async () => Number(await client.hget('{down-at-start:items}:snapshot', 'version')) > 0, 'a shared snapshot in Redis');
+    expect(await client.get('{down-at-start:items}:lease')).not.toBeNull();
     expect(alone.logger.at('warn', 'is unreachable')).toHaveLength(1);
   });
 
@@ -51,10 +51,10 @@ describe('cluster mode: faults', () => {
     await writer.fetch('k1');
     await writer.fetch('k2');
     await writer.store.dump(); // no dump file, but it shares a snapshot, and resolves once it is in Redis
-    const version = Number(await client.hget('corrupt:items:snapshot', 'version'));
-    expect(version).toBeGreaterThan(0);
+    const [version, writeId] = await client.hmget('{corrupt:items}:snapshot', 'version', 'writer');
+    expect(Number(version)).toBeGreaterThan(0);
 
-    const chunk = `corrupt:items:snapshot:${version}:0`;
+    const chunk = `{corrupt:items}:snapshot:${writeId}:1`; // value 0 is the header, the payload follows
     const data = (await client.getBuffer(chunk))!;
     const flipped = Buffer.from(data);
     flipped[flipped.length - 3] ^= 0xff;
@@ -99,7 +99,10 @@ describe('cluster mode: faults', () => {
 
   it('rejects invalid cluster options with a clear error naming the field', async () => {
     await expect(startLocalInstance({ name: 'bad', refreshInterval: 0, cluster: { redis: 42 as never } })).rejects.toThrow(
-      'CacheWorkerModule.forRoot: field "cluster.redis": expected ioredis options, a redis:// URL or an ioredis instance, got 42',
+      'CacheWorkerModule.forRoot: field "cluster.redis": expected a redis:// or rediss:// URL, ioredis options, { nodes, ...clusterOptions } or an ioredis instance, got 42',
+    );
+    await expect(startLocalInstance({ name: 'bad', refreshInterval: 0, cluster: { redis: { nodes: [] } } })).rejects.toThrow(
+      'field "cluster.redis.nodes": expected a non-empty array of { host, port }, "host:port" or ports, got object',
     );
     await expect(
       startLocalInstance({ name: 'bad', refreshInterval: 0, cluster: { redis: redis.url, namespace: ' ' } }),

@@ -1,21 +1,55 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import { isThenable } from '../loading/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 
+type Revive<V> = ((value: unknown) => V) | undefined;
+
+/** The entries `revive` threw for, across the slices of one pass. */
+interface Failures {
+  count: number;
+  first: string;
+}
+
 /**
  * Passes each entry of a dump or snapshot (keys and values alternating) through `revive` and hands it
  * to `store`; entries `revive` throws for are left out, and logged once for all.
  */
-export function eachRevived<K, V>(
+export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: CacheWorkerLogger, store: (key: K, value: V) => void): void {
+  const failures: Failures = { count: 0, first: '' };
+  reviveRange(flat, 0, flat.length, revive, failures, store);
+  report(failures, logger);
+}
+
+/**
+ * The same in slices of `sliceEntries` entries with a turn of the event loop between two, for a
+ * bucket that serves reads meanwhile.
+ */
+export async function eachRevivedInSlices<K, V>(
   flat: unknown[],
-  revive: ((value: unknown) => V) | undefined,
+  revive: Revive<V>,
   logger: CacheWorkerLogger,
   store: (key: K, value: V) => void,
+  sliceEntries: number,
+): Promise<void> {
+  const failures: Failures = { count: 0, first: '' };
+  for (let from = 0; from < flat.length; from += sliceEntries * 2) {
+    if (from > 0) await nextTurn();
+    reviveRange(flat, from, Math.min(flat.length, from + sliceEntries * 2), revive, failures, store);
+  }
+  report(failures, logger);
+}
+
+function reviveRange<K, V>(
+  flat: unknown[],
+  from: number,
+  to: number,
+  revive: Revive<V>,
+  failures: Failures,
+  store: (key: K, value: V) => void,
 ): void {
-  let failures = 0;
-  let firstError = '';
-  for (let i = 0; i < flat.length; i += 2) {
+  for (let i = from; i < to; i += 2) {
     let value = flat[i + 1] as V;
     if (revive) {
       try {
@@ -25,11 +59,14 @@ export function eachRevived<K, V>(
           throw new Error(messages.reviveReturnedPromise());
         }
       } catch (error) {
-        if (failures++ === 0) firstError = describeError(error);
+        if (failures.count++ === 0) failures.first = describeError(error);
         continue;
       }
     }
     store(flat[i] as K, value);
   }
-  if (failures > 0) logger.warn(messages.reviveFailed(failures, firstError));
+}
+
+function report(failures: Failures, logger: CacheWorkerLogger): void {
+  if (failures.count > 0) logger.warn(messages.reviveFailed(failures.count, failures.first));
 }

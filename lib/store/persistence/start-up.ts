@@ -14,8 +14,8 @@ import type { DumpScheduler } from './dump-scheduler.js';
 import { eachRevived } from './revive.js';
 
 /**
- * How a bucket is filled at startup: from the newest of its dump and the `shared` snapshot (cluster
- * mode), or by the store's `init` when neither could be read.
+ * How a bucket is filled at startup: from the `shared` snapshot (cluster mode) when there is one, else
+ * from its dump, or by the store's `init` when neither could be read.
  */
 export class StartUp<K, V> {
   constructor(
@@ -37,11 +37,13 @@ export class StartUp<K, V> {
       local = await this.readDump(file);
     }
     const remote = shared && cacheEnabled ? await shared() : null;
-    if (remote !== null && (local === null || remote.createdAt > local.createdAt)) {
+    // The shared snapshot is the cluster's state; the local dump is for when Redis has none. Their
+    // times come from two machines' clocks, which can't be compared.
+    if (remote !== null) {
       this.fill(remote);
       this.counters.startedFrom = 'snapshot';
       this.logger.log(messages.snapshotLoaded(this.bucket.size, performance.now() - started));
-      if (local !== null) this.dumps.schedule(); // the dump on disk is older: bring it up to date
+      if (local !== null) this.dumps.schedule(); // bring the dump on disk up to date
       return;
     }
     if (local !== null) {

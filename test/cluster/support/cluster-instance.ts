@@ -29,6 +29,7 @@ export interface ClusterInstance {
   peek(key: string): Promise<Item | undefined>;
   set(key: string, value: Item): Promise<void>;
   invalidate(key: string): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
   /** Calls of `load` per key so far. */
   loads(): Promise<Record<string, number>>;
   stats(): Promise<{ refreshes: number; size: number; startedFrom: string | null }>;
@@ -69,6 +70,7 @@ export async function startLocalInstance(
     peek: async (key) => store.peek(key),
     set: async (key, value) => void store.set(key, value),
     invalidate: async (key) => store.invalidate(key),
+    delete: async (key) => store.delete(key),
     loads: async () => ({ ...loads }),
     stats: async () => {
       const { refreshes, size, startedFrom } = store.stats();
@@ -79,12 +81,19 @@ export async function startLocalInstance(
 }
 
 /**
- * The same app in a child process, run by a script against the built library (`npm run build`).
+ * The same app in a child process, run by a script against the built library (`npm run build`),
+ * with `env` added to its environment.
  * `kill()` ends it with SIGKILL: no shutdown hook runs.
  */
-export async function startChildInstance(settings: InstanceSettings): Promise<ClusterInstance & { kill(): Promise<void> }> {
+export async function startChildInstance(
+  settings: InstanceSettings,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ClusterInstance & { kill(): Promise<void> }> {
   if (!existsSync(BUILT_LIBRARY)) throw new Error(`the built library is missing (${BUILT_LIBRARY}): run npm run build first`);
-  const child = fork(CHILD_SCRIPT, [JSON.stringify(settings)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(CHILD_SCRIPT, [JSON.stringify(settings)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
+  });
   const pending = new Map<number, (reply: { result?: unknown; error?: string }) => void>();
   let nextId = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -111,6 +120,7 @@ export async function startChildInstance(settings: InstanceSettings): Promise<Cl
     peek: (key) => call('peek', key),
     set: (key, value) => call('set', key, value),
     invalidate: (key) => call('invalidate', key),
+    delete: (key) => call('delete', key),
     loads: () => call('loads'),
     stats: () => call('stats'),
     close: async () => {

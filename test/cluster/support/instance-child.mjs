@@ -31,6 +31,7 @@ const operations = {
   peek: (key) => store.peek(key),
   set: (key, value) => void store.set(key, value),
   invalidate: (key) => store.invalidate(key),
+  delete: (key) => store.delete(key),
   loads: () => ({ ...loads }),
   stats: () => {
     const { refreshes, size, startedFrom } = store.stats();

@@ -1,38 +1,49 @@
 // A redis-server started on 127.0.0.1 for the cluster-mode tests and benchmarks, without persistence.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { findCommand } from '../../../scripts/provision/find-command.mjs';
 
 const READY_WITHIN_MS = 15_000;
 
-/** The path of `redis-server`, which jest's globalSetup and the bench provide (scripts/provision/). */
-export function findRedisServer() {
-  const binary = findCommand('redis-server');
+/** The path of a command the tests need (`redis-server`, `redis-cli`, `openssl`), which jest's globalSetup and the bench provide (scripts/provision/). */
+export function requireCommand(name) {
+  const binary = findCommand(name);
   if (binary) return binary;
-  throw new Error('redis-server was not found: run `node scripts/provision/provision.mjs`, which says how to get it');
+  throw new Error(`${name} was not found: run \`node scripts/provision/provision.mjs\`, which says how to get it`);
 }
 
-/** Starts redis-server on a free port of 127.0.0.1 and waits until it answers PING. */
-export async function startRedisServer() {
+export const findRedisServer = () => requireCommand('redis-server');
+
+/**
+ * Starts redis-server on a free port of 127.0.0.1 and waits until it answers PING. `args` are more
+ * server options; `tls` ({ cert, key, ca } file paths) serves TLS only, on that port.
+ */
+export async function startRedisServer({ args = [], tls } = {}) {
   const binary = findRedisServer();
   const port = await freePort();
-  let child = await launch(binary, port);
+  const portArgs = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const start = () => launch(binary, [...portArgs, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], port, tls);
+  let child = await start();
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     async stop() {
       if (child) await terminate(child);
       child = null;
     },
     async restart() {
       if (child) await terminate(child);
-      child = await launch(binary, port);
+      child = await start();
     },
   };
 }
 
-async function launch(binary, port) {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+/** Runs a Redis binary and waits until it answers PING on `port`; kills it and throws if it doesn't in time. */
+export async function launch(binary, args, port, tls) {
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (data) => (output = (output + data.toString()).slice(-4000));
@@ -40,20 +51,22 @@ async function launch(binary, port) {
   child.stderr.on('data', keep);
   const deadline = Date.now() + READY_WITHIN_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}:\n${output}`);
-    if (await answersPing(port)) return child;
+    if (child.exitCode !== null) throw new Error(`${binary} exited with code ${child.exitCode}:\n${output}`);
+    if (await answersPing(port, tls)) return child;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.kill('SIGKILL');
-  throw new Error(`redis-server did not answer on port ${port} within ${READY_WITHIN_MS} ms:\n${output}`);
+  throw new Error(`${binary} did not answer on port ${port} within ${READY_WITHIN_MS} ms:\n${output}`);
 }
 
-function answersPing(port) {
+function answersPing(port, tls) {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = tls
+      ? connectTls({ host: '127.0.0.1', port, ca: [readCa(tls.ca)] })
+      : createConnection({ host: '127.0.0.1', port });
     socket.setTimeout(1000);
     let reply = '';
-    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on(tls ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
     socket.on('data', (data) => {
       reply += data.toString();
       if (reply.includes('\r\n')) {
@@ -69,7 +82,10 @@ function answersPing(port) {
   });
 }
 
-async function terminate(child) {
+const readCa = (file) => readFileSync(file, 'utf8');
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
+export async function terminate(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
@@ -78,7 +94,8 @@ async function terminate(child) {
   clearTimeout(timer);
 }
 
-function freePort() {
+/** A TCP port of 127.0.0.1 free right now. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
