@@ -91,8 +91,8 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     this.publish(change);
   }
 
-  loadStored(key: K, value: V, extra: unknown): void {
-    this.publish({ type: 'loaded', key, value, extra });
+  loadStored(key: K, value: V, extra: unknown, maxAge: number): void {
+    this.publish(maxAge < 0 ? { type: 'loaded', key, value, extra } : { type: 'loaded', key, value, extra, maxAge });
   }
 
   refreshed(): void {
@@ -162,7 +162,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
       if (message.type === 'snapshot') {
         if (message.version !== this.knownVersion) void this.catchUp();
       } else if (message.type === 'loaded') {
-        this.engine.applyLoaded(message.key as K, message.value as V, message.extra);
+        this.engine.applyLoaded(message.key as K, message.value as V, message.extra, message.maxAge);
       } else {
         this.engine.applyChange(message as BucketChange<K, V>);
       }
@@ -189,7 +189,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     const read = await this.readSnapshot();
     if (read === null || this.closed) return;
     const lacked = new ValueKeyedMap<K, true>();
-    for (const key of this.engine.applySnapshot(read.dump.flat)) {
+    for (const key of this.engine.applySnapshot(read.dump)) {
       // A key only this instance has (loaded while Redis was away) is loaded once, which shares it. A key
       // the snapshot lacks only once may just have been loaded after the snapshot was taken.
       if (this.lacked.has(key)) void this.engine.fetch(key, { reload: true });

@@ -2,12 +2,13 @@ import { deserialize, serialize } from 'node:v8';
 
 /** What instances tell each other about a bucket. */
 export type ClusterMessage =
-  | { type: 'set'; key: unknown; value: unknown }
+  /** `maxAge`: the entry's own max age, when `set` gave one. */
+  | { type: 'set'; key: unknown; value: unknown; maxAge?: number }
   | { type: 'delete'; key: unknown }
   | { type: 'invalidate'; key: unknown }
   | { type: 'clear' }
-  /** A value loaded on a read, with the `extra` entries `load` returned. */
-  | { type: 'loaded'; key: unknown; value: unknown; extra: unknown }
+  /** A value loaded on a read, with the `extra` entries `load` returned and its own max age, if any. */
+  | { type: 'loaded'; key: unknown; value: unknown; extra: unknown; maxAge?: number }
   /** A new shared snapshot is in Redis. */
   | { type: 'snapshot'; version: number };
 

@@ -6,6 +6,7 @@ import * as messages from '../../cache-worker.messages.js';
 import type { EngineObserver } from '../engine-observer.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
+import type { DumpSource } from './dump-codec.js';
 import { writeDumpFile } from './dump-file.js';
 
 /**
@@ -22,7 +23,7 @@ export class DumpScheduler {
 
   constructor(
     private readonly config: CacheWorkerConfig,
-    private readonly entries: Iterable<[unknown, unknown]>,
+    private readonly entries: DumpSource,
     private readonly counters: StatsCounters,
     private readonly logger: CacheWorkerLogger,
     private readonly report: Required<Pick<EngineObserver, 'dumped' | 'dumpFailed'>>,

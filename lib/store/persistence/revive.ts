@@ -5,13 +5,13 @@ import type { CacheWorkerLogger } from '../logger.interface.js';
 
 /**
  * Passes each entry of a dump or snapshot (keys and values alternating) through `revive` and hands it
- * to `store`; entries `revive` throws for are left out, and logged once for all.
+ * to `store` with its index in the dump; entries `revive` throws for are left out, and logged once for all.
  */
 export function eachRevived<K, V>(
   flat: unknown[],
   revive: ((value: unknown) => V) | undefined,
   logger: CacheWorkerLogger,
-  store: (key: K, value: V) => void,
+  store: (key: K, value: V, index: number) => void,
 ): void {
   let failures = 0;
   let firstError = '';
@@ -29,7 +29,7 @@ export function eachRevived<K, V>(
         continue;
       }
     }
-    store(flat[i] as K, value);
+    store(flat[i] as K, value, i / 2);
   }
   if (failures > 0) logger.warn(messages.reviveFailed(failures, firstError));
 }
