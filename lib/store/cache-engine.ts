@@ -228,7 +228,9 @@ export class CacheEngine<K, V> {
   }
 
   keys(): K[] {
-    return [...this.bucket.keys()];
+    const keys = [...this.bucket.keys()];
+    // Entries past their time and not swept yet are no longer served: not listed either.
+    return this.bucket.ages === null ? keys : keys.filter((key) => this.bucket.has(key));
   }
 
   get size(): number {
