@@ -95,6 +95,10 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     this.publish(maxAge < 0 ? { type: 'loaded', key, value, extra } : { type: 'loaded', key, value, extra, maxAge });
   }
 
+  backedOff(key: K, error: string, until: number): void {
+    this.publish({ type: 'failed', key, error, until });
+  }
+
   refreshed(): void {
     void this.share();
   }
@@ -161,6 +165,8 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     try {
       if (message.type === 'snapshot') {
         if (message.version !== this.knownVersion) void this.catchUp();
+      } else if (message.type === 'failed') {
+        this.engine.applyFailure(message.key as K, message.error, message.until);
       } else if (message.type === 'loaded') {
         this.engine.applyLoaded(message.key as K, message.value as V, message.extra, message.maxAge);
       } else {

@@ -90,8 +90,10 @@ export class CacheEngine<K, V> {
         }
       },
       (key, outcome) => {
-        backoff.failed(key, outcome.error, outcome.retryAfter);
-        if (backoff.size > 0) sweeper.start(); // its ticks prune the failures whose time is past
+        const until = backoff.failed(key, outcome.error, outcome.retryAfter);
+        if (until === null) return;
+        sweeper.start(); // its ticks prune the failures whose time is past
+        if (observers.listening) observers.notify('backedOff', key, outcome.error, until);
       },
       batched,
     );
@@ -309,6 +311,13 @@ export class CacheEngine<K, V> {
     if (changed) this.dumps.schedule();
     if (announce && this.observers.listening) this.observers.notify('changed', change);
     return changed;
+  }
+
+  /** Remembers a failure another instance's load met, until `until` (ms since the epoch), without announcing it. */
+  applyFailure(key: K, error: string, until: number): void {
+    if (until <= Date.now()) return;
+    this.backoff.remember(key, error, until);
+    this.sweeper.start();
   }
 
   /** Stores a value another instance loaded on a read, with its `extra` entries and own max age, without announcing it. */

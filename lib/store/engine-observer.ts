@@ -38,6 +38,8 @@ export interface EngineObserver<K = unknown, V = unknown> {
    * returned and its own `maxAge` (-1: none).
    */
   loadStored?(key: K, value: V, extra: unknown, maxAge: number): void;
+  /** A failed load of the key is remembered until `until` (ms since the epoch): reads get `error` meanwhile. */
+  backedOff?(key: K, error: string, until: number): void;
   /** The key left the bucket: to keep it within `maxEntries` and `maxWeight` (`size`), or by its age or idleness. */
   evicted?(key: K, cause: RemovalCause): void;
   /** The store's `dump()` was called; `dump()` resolves once a promise returned here settles too. */

@@ -89,7 +89,7 @@ describe('failureBackoff and retryAfter', () => {
       load(): LoadResult<string> {
         throw new Error('loadMany only');
       }
-      loadMany(keys: string[]): Map<string, LoadResult<string>> {
+      override loadMany(keys: string[]): Map<string, LoadResult<string>> {
         batches.push(keys);
         return new Map(
           keys.map((key): [string, LoadResult<string>] =>

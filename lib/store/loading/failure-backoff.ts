@@ -19,11 +19,21 @@ export class FailureBackoff<K> {
     return this.failures.size;
   }
 
-  /** A load of `key` failed; it is remembered for `retryAfter` if the load gave one, else for the bucket's backoff. */
-  failed(key: K, error: string, retryAfter: number | undefined): void {
+  /**
+   * A load of `key` failed; it is remembered for `retryAfter` if the load gave one, else for the
+   * bucket's backoff. Returns until when (ms since the epoch), or null when it is not remembered.
+   */
+  failed(key: K, error: string, retryAfter: number | undefined): number | null {
     const ms = retryAfter ?? this.backoffMs;
-    if (ms > 0) this.failures.set(key, { error, until: Date.now() + ms });
-    else if (this.failures.size > 0) this.failures.delete(key);
+    if (ms > 0) return this.remember(key, error, Date.now() + ms);
+    if (this.failures.size > 0) this.failures.delete(key);
+    return null;
+  }
+
+  /** Remembers a failure until `until` (another instance's, as it told it). */
+  remember(key: K, error: string, until: number): number {
+    this.failures.set(key, { error, until });
+    return until;
   }
 
   /** The error reads of `key` get instead of a load, or null when they may load. */
