@@ -1,4 +1,5 @@
 import { isStructuralKey } from '../key-equality.js';
+import { coarseNow } from './coarse-clock.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
 import type { EntryWeigher } from './entry-weigher.js';
 import { createEvictionPolicy } from './eviction/index.js';
@@ -90,13 +91,13 @@ export class Bucket<K, V> {
   get(key: K): V | undefined {
     if (this.lifetimes === null) return this.entries.get(key);
     const own = this.ownKey(key);
-    return own === undefined || this.lifetimes.deadCause(own, Date.now()) !== null ? undefined : this.entries.get(own);
+    return own === undefined || this.lifetimes.deadCause(own, coarseNow()) !== null ? undefined : this.entries.get(own);
   }
 
   has(key: K): boolean {
     if (this.lifetimes === null) return this.entries.has(key);
     const own = this.ownKey(key);
-    return own !== undefined && this.lifetimes.deadCause(own, Date.now()) === null;
+    return own !== undefined && this.lifetimes.deadCause(own, coarseNow()) === null;
   }
 
   /**
@@ -105,6 +106,11 @@ export class Bucket<K, V> {
    */
   read(key: K): V | undefined {
     if (this.plain) return this.entries.get(key);
+    return this.readTracked(key);
+  }
+
+  /** `read` in a bucket with a policy or lifetimes: kept apart, so that the plain read stays small enough to inline. */
+  private readTracked(key: K): V | undefined {
     let own: K;
     let value: V | undefined;
     if (!isStructuralKey(key)) {
@@ -119,7 +125,7 @@ export class Bucket<K, V> {
     }
     const lifetimes = this.lifetimes;
     if (lifetimes !== null) {
-      const verdict = lifetimes.read(own, Date.now());
+      const verdict = lifetimes.read(own, coarseNow());
       if (verdict === EXPIRED || verdict === IDLE) {
         this.expire(own, verdict === EXPIRED ? 'expired' : 'idle');
         return undefined;
