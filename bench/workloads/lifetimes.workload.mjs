@@ -67,7 +67,7 @@ async function longTail({ ids, intervals, readsPerInterval, intervalMs }) {
       library: withIdle.last,
       baselineName: 'distinct keys read in the last two intervals',
       baseline: withIdle.lastTwo,
-      ratio: withIdle.last / withIdle.lastTwo,
+      ratio: withIdle.lastTwo > 0 ? withIdle.last / withIdle.lastTwo : undefined,
       target: atMost(1.1),
     }),
     row({
@@ -76,7 +76,7 @@ async function longTail({ ids, intervals, readsPerInterval, intervalMs }) {
       library: without.last,
       baselineName: 'with expireAfterIdle = 2 intervals',
       baseline: withIdle.last,
-      ratio: without.last / withIdle.last,
+      ratio: withIdle.last > 0 ? without.last / withIdle.last : undefined,
     }),
   ];
 }
@@ -195,7 +195,7 @@ async function notFound({ ids, readsPerInterval, intervals }) {
       library: withRetry,
       baselineName: 'without retryAfter',
       baseline: without,
-      ratio: withRetry / without,
+      ratio: without > 0 ? withRetry / without : undefined,
     }),
   ];
 }
