@@ -28,7 +28,7 @@ describe('lifetimes, against a model with a fake clock', () => {
   it('reads, sweeps and due times agree with the rules of maxAge, expireAfterIdle and refreshAfter', () => {
     fc.assert(
       fc.property(setting, setting, setting, fc.array(step, { maxLength: 80 }), (maxAge, expireAfterIdle, refreshAfter, steps) => {
-        const lifetimes = new Lifetimes<number>({ maxAge, expireAfterIdle, refreshAfter });
+        const lifetimes = new Lifetimes<number, string>({ maxAge, expireAfterIdle, refreshAfter });
         const model = new Map<number, ModelEntry>();
         let now = 1_000_000;
         const causeOf = (entry: ModelEntry): AgeCause | null => {
@@ -41,7 +41,7 @@ describe('lifetimes, against a model with a fake clock', () => {
           if (s.kind === 'advance') now += s.ms;
           else if (s.kind === 'store') {
             const known = model.get(s.key);
-            lifetimes.stored(s.key, now, s.ownMaxAge, s.read, now);
+            lifetimes.stored(s.key, `value ${s.key}`, now, s.ownMaxAge, s.read, now);
             model.set(s.key, { storedAt: now, lastReadAt: known && !s.read ? known.lastReadAt : now, ownMaxAge: s.ownMaxAge });
           } else if (s.kind === 'read') {
             const entry = model.get(s.key);

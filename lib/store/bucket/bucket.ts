@@ -32,7 +32,7 @@ export class Bucket<K, V> {
    * Per-entry ages: made at construction when the bucket has a lifetime setting, else by the first
    * entry given its own max age (by `load` or `set`).
    */
-  private lifetimes: Lifetimes<K> | null = null;
+  private lifetimes: Lifetimes<K, V> | null = null;
   /** No policy and no lifetimes: a read is one lookup. */
   private plain: boolean;
   /** Set when the bucket has a `maxWeight`: otherwise every entry weighs 1 and nothing is weighed. */
@@ -60,7 +60,7 @@ export class Bucket<K, V> {
     private readonly lifetimeSettings: LifetimeSettings = { maxAge: null, expireAfterIdle: null, refreshAfter: null },
   ) {
     const { maxAge, expireAfterIdle, refreshAfter } = lifetimeSettings;
-    if (maxAge !== null || expireAfterIdle !== null || refreshAfter !== null) this.lifetimes = new Lifetimes<K>(lifetimeSettings);
+    if (maxAge !== null || expireAfterIdle !== null || refreshAfter !== null) this.lifetimes = new Lifetimes<K, V>(lifetimeSettings);
     this.plain = bounds === null && this.lifetimes === null;
     if (bounds === null) return;
     this.maxEntries = bounds.maxEntries ?? Infinity;
@@ -74,7 +74,7 @@ export class Bucket<K, V> {
   }
 
   /** The per-entry ages, once the bucket keeps them. */
-  get ages(): Lifetimes<K> | null {
+  get ages(): Lifetimes<K, V> | null {
     return this.lifetimes;
   }
 
@@ -111,6 +111,11 @@ export class Bucket<K, V> {
 
   /** `read` in a bucket with a policy or lifetimes: kept apart, so that the plain read stays small enough to inline. */
   private readTracked(key: K): V | undefined {
+    const lifetimes = this.lifetimes;
+    if (lifetimes !== null && !isStructuralKey(key)) {
+      const times = lifetimes.timesOf(key); // holds the value too: one lookup
+      return times === undefined ? undefined : this.served(key, times, lifetimes);
+    }
     let own: K;
     let value: V | undefined;
     if (!isStructuralKey(key)) {
@@ -123,17 +128,22 @@ export class Bucket<K, V> {
       own = entry.key;
       value = entry.value;
     }
-    const lifetimes = this.lifetimes;
-    if (lifetimes !== null) {
-      const verdict = lifetimes.read(own, coarseNow());
-      if (verdict === EXPIRED || verdict === IDLE) {
-        this.expire(own, verdict === EXPIRED ? 'expired' : 'idle');
-        return undefined;
-      }
-      if (verdict === STALE) this.onStale?.(own);
-    }
+    const times = lifetimes?.timesOf(own);
+    if (times !== undefined) return this.served(own, times, lifetimes!);
     this.policy?.onRead(own);
     return value;
+  }
+
+  /** A read found the entry of `own`: its value, unless it is past its time (then it is removed). */
+  private served(own: K, times: EntryTimes<V>, lifetimes: Lifetimes<K, V>): V | undefined {
+    const verdict = lifetimes.check(times, coarseNow());
+    if (verdict === EXPIRED || verdict === IDLE) {
+      this.expire(own, verdict === EXPIRED ? 'expired' : 'idle');
+      return undefined;
+    }
+    if (verdict === STALE) this.onStale?.(own);
+    this.policy?.onRead(own);
+    return times.value;
   }
 
   /**
@@ -147,7 +157,7 @@ export class Bucket<K, V> {
     if (ownMaxAge >= 0 && this.lifetimes === null) this.startLifetimes();
     if (this.lifetimes !== null) {
       const now = Date.now();
-      this.lifetimes.stored(own, storedAt < 0 ? now : storedAt, ownMaxAge, true, now);
+      this.lifetimes.stored(own, value, storedAt < 0 ? now : storedAt, ownMaxAge, true, now);
     }
     if (this.policy === null) return;
     this.policy.onInsert(own, this.weigh === null ? 1 : this.weigh(own, value));
@@ -166,7 +176,7 @@ export class Bucket<K, V> {
     const own = this.entries.set(key, value);
     if (this.lifetimes !== null) {
       const now = Date.now();
-      this.lifetimes.stored(own, storedAt < 0 ? now : storedAt, ownMaxAge, false, now);
+      this.lifetimes.stored(own, value, storedAt < 0 ? now : storedAt, ownMaxAge, false, now);
     }
     if (weigh === null) return;
     const weight = weigh(own, value);
@@ -196,7 +206,7 @@ export class Bucket<K, V> {
     for (let j = kept.length - 1; j >= 0; j--) {
       const i = kept[j]!;
       const own = this.entries.set(keys[i]!, values[i]!);
-      lifetimes?.stored(own, storedAts[i]!, ownMaxAges[i]!, true, now);
+      lifetimes?.stored(own, values[i]!, storedAts[i]!, ownMaxAges[i]!, true, now);
       policy.onInsert(own, weights[j]!);
     }
     if (this.evictedNow.length > 0) this.tellEvicted();
@@ -254,7 +264,7 @@ export class Bucket<K, V> {
   }
 
   /** The age of a resident entry (by its own key), as dumps and snapshots carry it. */
-  ageOf(own: K): EntryTimes | undefined {
+  ageOf(own: K): EntryTimes<V> | undefined {
     return this.lifetimes?.timesOf(own);
   }
 
@@ -287,10 +297,10 @@ export class Bucket<K, V> {
    * count as stored now, since when they were is not known.
    */
   private startLifetimes(): void {
-    const lifetimes = (this.lifetimes = new Lifetimes<K>(this.lifetimeSettings));
+    const lifetimes = (this.lifetimes = new Lifetimes<K, V>(this.lifetimeSettings));
     this.plain = false;
     const now = Date.now();
-    for (const own of this.entries.keys()) lifetimes.stored(own, now, -1, false, now);
+    for (const [own, value] of this.entries) lifetimes.stored(own, value, now, -1, false, now);
     this.onLifetimesStarted?.();
   }
 

@@ -24,9 +24,13 @@ export function pastMaxAge(storedAt: number, ownMaxAge: number, bucketMaxAge: nu
   return maxAge !== null && now >= storedAt + maxAge;
 }
 
-/** One entry's times, in ms since the epoch (wall clock: they travel in dumps and to other instances). */
-export class EntryTimes {
+/**
+ * One entry's times, in ms since the epoch (wall clock: they travel in dumps and to other instances),
+ * with its value, so that a read of a primitive key finds both in one lookup.
+ */
+export class EntryTimes<V = unknown> {
   constructor(
+    public value: V,
     public storedAt: number,
     public lastReadAt: number,
     /** The entry's own max age (from `load` or `set`), or -1: the bucket's applies. */
@@ -47,8 +51,8 @@ export interface StoredAge {
  * sees the bucket's own keys (as the eviction policy does) and is told of every write and removal.
  * A bucket without lifetimes has none of this, so its reads pay nothing for it.
  */
-export class Lifetimes<K> {
-  private readonly times = new Map<K, EntryTimes>();
+export class Lifetimes<K, V = unknown> {
+  private readonly times = new Map<K, EntryTimes<V>>();
   private readonly maxAge: number;
   private readonly idle: number;
   private readonly refreshAfter: number;
@@ -58,7 +62,7 @@ export class Lifetimes<K> {
    */
   nextDue = Infinity;
   /** The pass of the sweep in progress, and the earliest due time it has seen. */
-  private cursor: Iterator<[K, EntryTimes]> | null = null;
+  private cursor: Iterator<[K, EntryTimes<V>]> | null = null;
   private passDue = Infinity;
 
   constructor(settings: LifetimeSettings) {
@@ -72,15 +76,16 @@ export class Lifetimes<K> {
   }
 
   /**
-   * The key was stored at `storedAt` with its own max age (-1: the bucket's). A new entry counts as
-   * read when stored; `read` tells whether this store is a use of the key (a write, a load on a read)
-   * rather than a refresh or another instance's value.
+   * The key was stored with `value` at `storedAt`, with its own max age (-1: the bucket's). A new
+   * entry counts as read when stored; `read` tells whether this store is a use of the key (a write, a
+   * load on a read) rather than a refresh or another instance's value.
    */
-  stored(key: K, storedAt: number, ownMaxAge: number, read: boolean, now: number): void {
+  stored(key: K, value: V, storedAt: number, ownMaxAge: number, read: boolean, now: number): void {
     const expiresAt = storedAt + (ownMaxAge >= 0 ? ownMaxAge : this.maxAge);
     let times = this.times.get(key);
-    if (times === undefined) this.times.set(key, (times = new EntryTimes(storedAt, now, ownMaxAge, expiresAt)));
+    if (times === undefined) this.times.set(key, (times = new EntryTimes(value, storedAt, now, ownMaxAge, expiresAt)));
     else {
+      times.value = value;
       times.storedAt = storedAt;
       times.ownMaxAge = ownMaxAge;
       times.expiresAt = expiresAt;
@@ -93,7 +98,11 @@ export class Lifetimes<K> {
   /** A read found the key resident: whether it may be served (and it counts as read), or why not. */
   read(key: K, now: number): ReadVerdict {
     const times = this.times.get(key);
-    if (times === undefined) return LIVE;
+    return times === undefined ? LIVE : this.check(times, now);
+  }
+
+  /** `read`, given the entry's times. */
+  check(times: EntryTimes<V>, now: number): ReadVerdict {
     if (now >= times.expiresAt) return EXPIRED;
     if (now - times.lastReadAt >= this.idle) return IDLE;
     times.lastReadAt = now;
@@ -106,12 +115,12 @@ export class Lifetimes<K> {
     return times === undefined ? null : this.causeAt(times, now);
   }
 
-  timesOf(key: K): EntryTimes | undefined {
+  timesOf(key: K): EntryTimes<V> | undefined {
     return this.times.get(key);
   }
 
   /** When the entry stops being served (its age or its idleness); Infinity when never. */
-  dueOf(times: EntryTimes): number {
+  dueOf(times: EntryTimes<V>): number {
     return Math.min(times.expiresAt, times.lastReadAt + this.idle);
   }
 
@@ -152,7 +161,7 @@ export class Lifetimes<K> {
     return false;
   }
 
-  private causeAt(times: EntryTimes, now: number): AgeCause | null {
+  private causeAt(times: EntryTimes<V>, now: number): AgeCause | null {
     if (now >= times.expiresAt) return 'expired';
     return now - times.lastReadAt >= this.idle ? 'idle' : null;
   }
