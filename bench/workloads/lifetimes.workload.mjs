@@ -39,10 +39,9 @@ async function longTail({ ids, intervals, readsPerInterval, intervalMs }) {
     const app = await startStoreApp({ bucket: 'bench-long-tail', source: slowSource, settings: { refreshConcurrency: 1_000, ...settings } });
     const loadsPerRefresh = [];
     const distinctPerInterval = [];
+    // Refreshes at a fixed period, as refreshInterval ticks; each interval's reads come first.
+    const started = Date.now();
     for (let interval = 0; interval < intervals; interval++) {
-      // An interval starts with its reads and ends with a refresh, `intervalMs` after it started (or
-      // once its reads are done, on a slow machine): a slow refresh delays the next interval, never shortens it.
-      const started = Date.now();
       const read = new Set();
       const pending = [];
       for (let i = interval * readsPerInterval; i < (interval + 1) * readsPerInterval; i++) {
@@ -51,7 +50,7 @@ async function longTail({ ids, intervals, readsPerInterval, intervalMs }) {
       }
       await Promise.all(pending);
       distinctPerInterval.push(read);
-      await sleep(Math.max(0, started + intervalMs - Date.now()));
+      await sleep(Math.max(0, started + (interval + 1) * intervalMs - Date.now()));
       const before = app.counter.loads;
       await app.store.fullRefresh();
       loadsPerRefresh.push(app.counter.loads - before);

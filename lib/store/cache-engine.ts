@@ -93,7 +93,9 @@ export class CacheEngine<K, V> {
         const until = backoff.failed(key, outcome.error, outcome.retryAfter);
         if (until === null) return;
         sweeper.start(); // its ticks prune the failures whose time is past
-        if (observers.listening) observers.notify('backedOff', key, outcome.error, until);
+        // Told to other instances only for a key not cached: a refresh failing for every key of a bucket
+        // (an outage) sends nothing, since reads of a cached key get its value anyway.
+        if (observers.listening && !bucket.has(key)) observers.notify('backedOff', key, outcome.error, until);
       },
       batched,
     );

@@ -64,6 +64,18 @@ describe('maxAge', () => {
     ]);
   });
 
+  it('a full refresh first removes the entries past their age, and does not reload them', async () => {
+    const Store = lifetimeStore({ bucket: 'refresh-sweeps', maxAge: 100 });
+    const { store } = await apps.start(Store);
+    await store.fetchMany(['a', 'b']);
+    store.set('fresh', 'x', { maxAge: 60_000 });
+    await sleep(130);
+    expect(await store.fullRefresh()).toMatchObject({ refreshed: 1, failed: 0, skipped: 0 });
+    expect(Store.loads.sort()).toEqual(['a', 'b', 'fresh']);
+    expect(store.size).toBe(1);
+    expect(store.stats().expirations).toBe(2);
+  });
+
   it('inspect tells when an entry was stored and read and when it expires, without loading or counting as a read', async () => {
     const { store } = await apps.start(lifetimeStore({ bucket: 'inspected', maxAge: 10_000 }));
     const before = Date.now();

@@ -46,8 +46,10 @@ export class Sweeper<K, V> {
    * due (the refresh then starts without waiting a turn).
    */
   sweepDue(): Promise<void> | null {
+    // A pass in progress may have checked some entries before they were due: one more after it.
+    if (this.running !== null) return this.running.then(() => this.sweepDue() ?? undefined);
     const lifetimes = this.bucket.ages;
-    return this.running ?? (lifetimes === null || Date.now() < lifetimes.nextDue ? null : this.sweep());
+    return lifetimes === null || Date.now() < lifetimes.nextDue ? null : this.sweep();
   }
 
   /** Removes every entry past its time; joins the pass in progress, if any. Never rejects. */
