@@ -24,6 +24,10 @@ export const DEFAULT_SETTINGS: Readonly<CacheWorkerSettings> = Object.freeze({
   cluster: true,
   maxEntries: null,
   maxWeight: null,
+  maxAge: null,
+  expireAfterIdle: null,
+  refreshAfter: null,
+  failureBackoff: 0,
 });
 
 /** The names of every setting, to reject unknown fields. */

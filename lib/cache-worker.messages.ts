@@ -65,6 +65,8 @@ export const loadFailed = (key: string, error: string) => `load(${key}) failed: 
 export const loadThrew = (key: string, error: string) => `load(${key}) threw: ${error}`;
 export const loadTimedOut = (ms: number) => `load timed out after ${ms} ms`;
 export const loadAborted = () => `load aborted: the application is shutting down`;
+export const loadInvalidAge = (field: 'maxAge' | 'retryAfter', expected: string, value: unknown) =>
+  `load returned an invalid ${field}: expected ${expected}, got ${describeValue(value)}`;
 export const loadInvalidResult = () => `load returned something that is not a LoadResult ({ ok: true, value } or { ok: false, error })`;
 export const loadExtraInvalid = (key: string, error: string) => `load(${key}) returned an extra that can't be read: ${error}`;
 export const loadDebug = (key: string, ms: number) => `load(${key}) took ${ms.toFixed(1)} ms`;

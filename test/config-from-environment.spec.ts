@@ -29,6 +29,8 @@ async function bootWithEnvironment(variables: Record<string, string>) {
             file: config.get('WIDGET_DUMP_FILE'),
             refreshInterval: config.get('WIDGET_REFRESH_MS'),
             loadTimeout: config.get('WIDGET_LOAD_TIMEOUT_MS'),
+            maxAge: config.get('WIDGET_MAX_AGE_MS'),
+            failureBackoff: config.get('WIDGET_BACKOFF_MS'),
           },
         },
       }),
@@ -49,6 +51,12 @@ describe('forRootAsync with ConfigService: environment variables are text', () =
     });
     expect(app.get(WidgetStore).config).toMatchObject({ file, refreshInterval: 2000, loadTimeout: 0, cacheEnabled: true, redactKeys: false });
     expect(await app.get(WidgetStore).fetch('1')).toEqual({ ok: true, value: 'widget 1' });
+    await app.close();
+  });
+
+  it('number fields that are off (null) by default, like maxAge, read their digits too', async () => {
+    const app = await bootWithEnvironment({ WIDGET_MAX_AGE_MS: '60000', WIDGET_BACKOFF_MS: '500' });
+    expect(app.get(WidgetStore).config).toMatchObject({ maxAge: 60_000, failureBackoff: 500 });
     await app.close();
   });
 

@@ -1,6 +1,7 @@
 // Measures in its own process the heap one structure needs for `count` entries whose keys and values
-// exist beforehand:  node --expose-gc memory-child.mjs map|store|store-read|store-bounded <count>
-// (store-bounded: a bucket whose maxEntries is the count, filled to its bound).
+// exist beforehand:  node --expose-gc memory-child.mjs map|store|store-read|store-bounded|store-lifetimes <count>
+// (store-bounded: a bucket whose maxEntries is the count, filled to its bound; store-lifetimes: a bucket
+// with maxAge, expireAfterIdle and refreshAfter set).
 // Prints { bytes, size } as JSON.
 import { entries } from './data.mjs';
 import { settledHeap } from './memory.mjs';
@@ -10,7 +11,8 @@ const [kind, countText] = process.argv.slice(2);
 const { keys, values } = entries(Number(countText));
 const holder = {};
 if (kind !== 'map') {
-  const settings = kind === 'store-bounded' ? { maxEntries: Number(countText) } : {};
+  const lifetimes = { maxAge: 3_600_000, expireAfterIdle: 3_600_000, refreshAfter: 3_600_000 };
+  const settings = kind === 'store-bounded' ? { maxEntries: Number(countText) } : kind === 'store-lifetimes' ? lifetimes : {};
   const { app, store } = await startStoreApp({ bucket: 'bench-memory', source: () => ({ ok: false, error: 'none' }), settings });
   holder.app = app;
   holder.store = store;

@@ -134,8 +134,12 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     this.publish(change.type === 'clear' ? null : change.key, change);
   }
 
-  loadStored(key: K, value: V, extra: unknown): void {
-    this.publish(key, { type: 'loaded', key, value, extra });
+  loadStored(key: K, value: V, extra: unknown, maxAge: number): void {
+    this.publish(key, maxAge < 0 ? { type: 'loaded', key, value, extra } : { type: 'loaded', key, value, extra, maxAge });
+  }
+
+  backedOff(key: K, error: string, until: number): void {
+    this.publish(key, { type: 'failed', key, error, until });
   }
 
   refreshed(): void {
@@ -256,8 +260,10 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     }
     if (!this.stamps.isNew(envelope)) return; // the snapshot this bucket holds has it already
     try {
-      if (message.type === 'loaded') {
-        this.engine.applyLoaded(message.key as K, message.value as V, message.extra);
+      if (message.type === 'failed') {
+        this.engine.applyFailure(message.key as K, message.error, message.until);
+      } else if (message.type === 'loaded') {
+        this.engine.applyLoaded(message.key as K, message.value as V, message.extra, message.maxAge);
       } else {
         this.engine.applyChange(message as BucketChange<K, V>);
       }
@@ -291,7 +297,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     const read = await this.readSnapshot();
     if (read === null) return { result: 'failed', error: messages.snapshotAbsent() };
     if (this.closed) return { result: 'failed', error: messages.snapshotApplyAborted() };
-    await this.engine.applySnapshot(read.dump.flat, (key) => this.stamps.changedAfter(read.seen, key));
+    await this.engine.applySnapshot(read.dump, (key) => this.stamps.changedAfter(read.seen, key));
     this.stamps.settle(read.seen);
     return { result: 'applied', version: read.version, entries: read.dump.flat.length / 2 };
   }

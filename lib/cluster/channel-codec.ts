@@ -2,12 +2,15 @@ import { deserialize, serialize } from 'node:v8';
 
 /** What instances tell each other about a bucket. */
 export type ClusterMessage =
-  | { type: 'set'; key: unknown; value: unknown }
+  /** `maxAge`: the entry's own max age, when `set` gave one. */
+  | { type: 'set'; key: unknown; value: unknown; maxAge?: number }
   | { type: 'delete'; key: unknown }
   | { type: 'invalidate'; key: unknown }
   | { type: 'clear' }
-  /** A value loaded on a read, with the `extra` entries `load` returned. */
-  | { type: 'loaded'; key: unknown; value: unknown; extra: unknown }
+  /** A value loaded on a read, with the `extra` entries `load` returned and its own max age, if any. */
+  | { type: 'loaded'; key: unknown; value: unknown; extra: unknown; maxAge?: number }
+  /** A failed load whose error reads get without loading until `until` (ms since the epoch): failureBackoff, retryAfter. */
+  | { type: 'failed'; key: unknown; error: string; until: number }
   /** A new shared snapshot is in Redis. */
   | { type: 'snapshot'; version: number };
 
@@ -28,6 +31,7 @@ const FIELDS: Record<ClusterMessage['type'], readonly string[]> = {
   invalidate: ['key'],
   clear: [],
   loaded: ['key', 'value', 'extra'],
+  failed: ['key', 'error', 'until'],
   snapshot: ['version'],
 };
 
@@ -56,5 +60,9 @@ export function decodeMessage(data: Buffer): ClusterEnvelope | null {
   const fields = FIELDS[message.type as ClusterMessage['type']];
   if (!Object.hasOwn(FIELDS, message.type) || !fields.every((field) => field in message)) return null;
   if (message.type === 'snapshot' && !Number.isSafeInteger((message as { version: unknown }).version)) return null;
+  if (message.type === 'failed') {
+    const { error, until } = message as { error: unknown; until: unknown };
+    if (typeof error !== 'string' || typeof until !== 'number' || !Number.isFinite(until)) return null;
+  }
   return { from, seq: seq as number, message: message as ClusterMessage };
 }

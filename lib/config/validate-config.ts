@@ -14,6 +14,12 @@ const durationMs = (allowNull: boolean): Check => (value) =>
     ? null
     : `a whole number of milliseconds from 0 to ${MAX_TIMER_MS}${allowNull ? ', or null' : ''}`;
 
+/** A duration that is off when null: at least 1 ms, since 0 would expire or reload on every read. */
+const lifetimeMs: Check = (value) =>
+  value === null || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_TIMER_MS)
+    ? null
+    : `a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, or null`;
+
 const count = (allowNull: boolean): Check => (value) =>
   (value === null && allowNull) || (Number.isInteger(value) && (value as number) >= 1)
     ? null
@@ -37,7 +43,19 @@ const CHECKS: Record<keyof CacheWorkerSettings, Check> = {
   maxEntries: count(true),
   maxWeight: (value) =>
     value === null || (typeof value === 'number' && Number.isFinite(value) && value > 0) ? null : 'a finite number greater than 0, or null',
+  maxAge: lifetimeMs,
+  expireAfterIdle: lifetimeMs,
+  refreshAfter: lifetimeMs,
+  failureBackoff: durationMs(false),
 };
+
+/**
+ * Checks an entry's own age (`maxAge` of a load result or of `set`, `retryAfter` of a failed load):
+ * whole milliseconds from 0, or null/undefined for none. Returns what was expected, or null when valid.
+ */
+export function checkEntryAge(value: unknown): string | null {
+  return value === undefined ? null : durationMs(true)(value);
+}
 
 /** Checks a per-call `timeout` option, which follows the rule of `loadTimeout`; returns the error, or null. */
 export function checkTimeoutOption(bucket: string, value: unknown): string | null {

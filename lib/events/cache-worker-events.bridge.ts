@@ -52,8 +52,8 @@ export class CacheWorkerEventsBridge implements OnModuleInit {
         },
         dumpFailed: (error) => emit(CACHE_WORKER_EVENTS.dumpFailed, { error }),
         // A full bucket may evict on every miss: no payload is built while no listener would get it.
-        evicted: (key) => {
-          if (emitter.hasListeners?.(CACHE_WORKER_EVENTS.evicted) !== false) emit(CACHE_WORKER_EVENTS.evicted, { key, cause: 'size' });
+        evicted: (key, cause) => {
+          if (emitter.hasListeners?.(CACHE_WORKER_EVENTS.evicted) !== false) emit(CACHE_WORKER_EVENTS.evicted, { key, cause });
         },
       });
     }

@@ -17,7 +17,10 @@ export const CACHE_WORKER_EVENTS = Object.freeze({
   dumped: 'cache-worker.dumped',
   /** A dump write failed; payload {@link CacheWorkerDumpFailedEvent}. */
   dumpFailed: 'cache-worker.dump-failed',
-  /** An entry was evicted to keep its bucket within `maxEntries` and `maxWeight`; payload {@link CacheWorkerEvictedEvent}. */
+  /**
+   * An entry left its bucket without being deleted: evicted to keep it within `maxEntries` and
+   * `maxWeight`, or removed by its `maxAge` or `expireAfterIdle`; payload {@link CacheWorkerEvictedEvent}.
+   */
   evicted: 'cache-worker.evicted',
 });
 
@@ -91,6 +94,9 @@ export interface CacheWorkerEvictedEvent<K = unknown> {
   bucket: string;
   /** The key that left the bucket. */
   key: K;
-  /** Why: `'size'`, the bucket was full (`maxEntries` or `maxWeight`). */
-  cause: 'size';
+  /**
+   * Why: `'size'`, the bucket was full (`maxEntries` or `maxWeight`); `'expired'`, it passed its
+   * `maxAge` (the bucket's or its own); `'idle'`, it was not read for `expireAfterIdle`.
+   */
+  cause: 'size' | 'expired' | 'idle';
 }

@@ -29,6 +29,14 @@ export interface CacheWorkerSettings {
   maxEntries: number | null;
   /** Most total weight of the entries, by the store's `weigh(key, value)`; `null`: no bound. */
   maxWeight: number | null;
+  /** The oldest (ms since its last load or `set`) a served value may be; an older entry is removed. `null`: no limit. */
+  maxAge: number | null;
+  /** An entry not read for this long (ms) is removed. `null`: entries never idle out. */
+  expireAfterIdle: number | null;
+  /** A read of an entry older than this (ms) answers at once and reloads it in the background. `null`: never. */
+  refreshAfter: number | null;
+  /** After a failed load of a key, reads of it within this time (ms) get the failure without calling `load`; `0`: off. */
+  failureBackoff: number;
 }
 
 /** The resolved, frozen configuration of one bucket: every setting plus its name. */

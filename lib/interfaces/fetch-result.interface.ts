@@ -81,3 +81,26 @@ export type DumpResult =
       /** Why, as text. */
       error: string;
     };
+
+/** Options of `set`. */
+export interface SetOptions {
+  /** How long (ms) this value may be served, overriding the bucket's `maxAge` for this entry. */
+  maxAge?: number | null;
+}
+
+/** What `inspect(key)` tells of a cached entry. Times are in ms since the epoch (`Date.now()`). */
+export interface EntryInspection<V> {
+  /** The cached value. */
+  value: V;
+  /**
+   * When the value was last loaded or `set`; `null` when the bucket keeps no ages (none of `maxAge`,
+   * `expireAfterIdle`, `refreshAfter` is set and no entry was given its own `maxAge`).
+   */
+  storedAt: number | null;
+  /** When a read last used the entry (a new entry counts as read when stored); `null` as for `storedAt`. */
+  lastReadAt: number | null;
+  /** When the entry stops being served (by its age or its idleness, whichever is first); `null`: never. */
+  expiresAt: number | null;
+  /** Whether a load of the key is in flight (a refresh, a reload on read). */
+  refreshing: boolean;
+}

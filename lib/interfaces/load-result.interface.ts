@@ -15,6 +15,11 @@ export interface LoadSuccess<K, V> {
   value: V;
   /** Entries of other keys to store too. */
   extra?: LoadExtra<K, V>;
+  /**
+   * How long (ms) this value may be served, overriding the bucket's `maxAge` for this entry (a token's
+   * expiry, an HTTP `Cache-Control: max-age`). Not inherited by the `extra` entries.
+   */
+  maxAge?: number | null;
 }
 
 /** A failed load: nothing is stored and the caller gets the error as text. */
@@ -23,6 +28,11 @@ export interface LoadFailure {
   ok: false;
   /** What went wrong; callers get it as text. */
   error: unknown;
+  /**
+   * For this long (ms), reads of the key get this error without calling `load` (negative caching: a
+   * "not found" answered from memory). Overrides the bucket's `failureBackoff` for this failure.
+   */
+  retryAfter?: number | null;
 }
 
 /**

@@ -8,6 +8,8 @@ export interface CacheWorkerStats {
   size: number;
   /** Entries evicted to keep the bucket within `maxEntries` and `maxWeight`. */
   evictions: number;
+  /** Entries removed because they passed their `maxAge` or `expireAfterIdle`. */
+  expirations: number;
   /** The total weight of the cached entries, by `weigh(key, value)`; `null` without `maxWeight`. */
   weight: number | null;
   /** Reads answered from the bucket. */
@@ -46,4 +48,8 @@ export interface CacheWorkerStats {
   lastDumpDurationMs: number | null;
   /** Where the bucket came from at startup (`snapshot`: the shared snapshot of cluster mode). */
   startedFrom: 'dump' | 'snapshot' | 'init' | 'empty' | null;
+  /** Background reloads started by a read of an entry older than `refreshAfter`. */
+  refreshesOnRead: number;
+  /** Reads answered by a remembered failure (`failureBackoff`, `retryAfter`) instead of a load. */
+  backoffHits: number;
 }

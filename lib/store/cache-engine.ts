@@ -5,20 +5,23 @@ import type {
   FetchNoSaveResult,
   FetchOptions,
   FetchResult,
+  EntryInspection,
   RefreshResult,
+  SetOptions,
 } from '../interfaces/fetch-result.interface.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
+import { checkEntryAge } from '../config/validate-config.js';
 import { CacheWorkerConfigError } from '../errors/cache-worker.errors.js';
 import { describeError, describeKey } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
-import { Bucket, safeWeigher, type BucketBounds } from './bucket/index.js';
+import { Bucket, pastMaxAge, safeWeigher, Sweeper, type BucketBounds } from './bucket/index.js';
 import type { BucketChange, EngineObserver } from './engine-observer.js';
 import { type EngineTracer, TracerSlot } from './engine-tracer.js';
 import { entriesOf } from './entries-of.js';
-import { Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
+import { FailureBackoff, Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
-import { DumpScheduler, eachRevived, eachRevivedInSlices, encodeChunks, StartUp, type DecodedDump, type EncodedChunk } from './persistence/index.js';
+import { DumpScheduler, eachRevived, eachRevivedInSlices, encodeChunks, entryAge, StartUp, type DecodedDump, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
@@ -43,6 +46,9 @@ export class CacheEngine<K, V> {
   private readonly refresher: Refresher<K, V>;
   private readonly dumps: DumpScheduler;
   private readonly startUp: StartUp<K, V>;
+  private readonly sweeper: Sweeper<K, V>;
+  /** Failed loads whose error reads get without loading, for `failureBackoff` or the load's `retryAfter`. */
+  private readonly backoff: FailureBackoff<K>;
   /** Applies to snapshots of other instances what start-up applies to a dump. */
   private readonly revive: StoreCallbacks<K, V>['revive'];
   private closing = false;
@@ -54,7 +60,17 @@ export class CacheEngine<K, V> {
   ) {
     const observers = (this.observers = new ObserverList<K, V>(logger));
     const keyText = (key: K) => this.keyText(key);
-    this.bucket = new Bucket<K, V>(bucketBounds(config, callbacks, logger, keyText));
+    const { maxAge, expireAfterIdle, refreshAfter } = config;
+    const bucket = (this.bucket = new Bucket<K, V>(bucketBounds(config, callbacks, logger, keyText), { maxAge, expireAfterIdle, refreshAfter }));
+    const backoff = (this.backoff = new FailureBackoff<K>(config.failureBackoff));
+    const sweeper = (this.sweeper = new Sweeper(
+      bucket,
+      () => this.dumps.schedule(),
+      (now) => backoff.prune(now),
+    ));
+    bucket.onLifetimesStarted = () => sweeper.start();
+    bucket.onStale = (key) => this.refreshOnRead(key);
+    if (bucket.ages !== null) sweeper.start();
     const runner = new LoadRunner(
       callbacks,
       logger,
@@ -75,7 +91,17 @@ export class CacheEngine<K, V> {
       logger,
       this.tracing,
       (key, outcome) => {
-        if (this.storeLoaded(key, outcome) && observers.listening) observers.notify('loadStored', key, outcome.value, outcome.extra);
+        if (this.storeLoaded(key, outcome) && observers.listening) {
+          observers.notify('loadStored', key, outcome.value, outcome.extra, outcome.maxAge ?? -1);
+        }
+      },
+      (key, outcome) => {
+        const until = backoff.failed(key, outcome.error, outcome.retryAfter);
+        if (until === null) return;
+        sweeper.start(); // its ticks prune the failures whose time is past
+        // Told to other instances only for a key not cached: a refresh failing for every key of a bucket
+        // (an outage) sends nothing, since reads of a cached key get its value anyway.
+        if (observers.listening && !bucket.has(key)) observers.notify('backedOff', key, outcome.error, until);
       },
       batched,
     );
@@ -86,6 +112,7 @@ export class CacheEngine<K, V> {
     this.refresher = new Refresher(config, this.bucket, this.flights, this.counters, logger, this.tracing, {
       refreshFilter: callbacks.refreshFilter,
       store: (key, outcome) => this.storeLoaded(key, outcome, true),
+      sweep: () => this.sweeper.sweepDue(),
       refreshed: (result) => observers.notify('refreshed', result),
       dump: () => this.dump(),
       keyText,
@@ -98,7 +125,9 @@ export class CacheEngine<K, V> {
   /** Adds an integration that hears about loads, refreshes, dumps and changes. */
   observe(observer: EngineObserver<K, V>): void {
     this.observers.add(observer);
-    if (observer.evicted && this.bucket.onEvicted === null) this.bucket.onEvicted = (key) => this.observers.notify('evicted', key);
+    if (observer.evicted && this.bucket.onEvicted === null) {
+      this.bucket.onEvicted = (key, cause) => this.observers.notify('evicted', key, cause);
+    }
   }
 
   /** Sets the tracer that follows every load, refresh, dump and snapshot from then on (one per engine: it replaces any before). */
@@ -123,6 +152,10 @@ export class CacheEngine<K, V> {
         }
       }
       this.counters.misses++;
+      if (this.backoff.size > 0) {
+        const failed = this.backedOff(key);
+        if (failed !== null) return Promise.resolve(failed);
+      }
       return this.flights.fetch(key, options);
     } catch (error) {
       return Promise.resolve({ ok: false, error: messages.invalidKey(describeError(error)) });
@@ -154,6 +187,11 @@ export class CacheEngine<K, V> {
           }
         }
         this.counters.misses++;
+        const failed = this.backoff.size > 0 ? this.backedOff(key) : null;
+        if (failed !== null) {
+          results[i] = failed;
+          continue;
+        }
         results[i] = this.flights.fetch(key, options);
         loading = true;
       } catch (error) {
@@ -174,6 +212,8 @@ export class CacheEngine<K, V> {
         }
       }
       this.counters.misses++;
+      const failed = this.backoff.size > 0 ? this.backedOff(key) : null;
+      if (failed !== null) return failed.ok ? { ...failed, loaded: false } : failed;
       const outcome = await this.flights.join(key, false, options?.timeout);
       return outcome.ok ? { ok: true, value: outcome.value, loaded: true } : { ok: false, error: outcome.error };
     } catch (error) {
@@ -197,8 +237,20 @@ export class CacheEngine<K, V> {
     }
   }
 
+  /** The cached entry of `key` with its times, without it counting as a read; undefined when none is served. */
+  inspect(key: K): EntryInspection<V> | undefined {
+    try {
+      const state = this.bucket.inspect(key);
+      return state === undefined ? undefined : { ...state, refreshing: this.flights.isLoading(key) };
+    } catch {
+      return undefined;
+    }
+  }
+
   keys(): K[] {
-    return [...this.bucket.keys()];
+    const keys = [...this.bucket.keys()];
+    // Entries past their time and not swept yet are no longer served: not listed either.
+    return this.bucket.ages === null ? keys : keys.filter((key) => this.bucket.has(key));
   }
 
   get size(): number {
@@ -209,11 +261,38 @@ export class CacheEngine<K, V> {
     return this.counters.snapshot(this.config.bucket, this.bucket);
   }
 
+  /**
+   * A read within the failure backoff of `key`: the cached value when there is one (a `reload`), else
+   * the remembered failure; null when the read may load.
+   */
+  private backedOff(key: K): FetchResult<V> | null {
+    const error = this.backoff.errorOf(key);
+    if (error === null) return null;
+    this.counters.backoffHits++;
+    if (this.bucket.has(key)) return { ok: true, value: this.bucket.get(key) as V };
+    return { ok: false, error };
+  }
+
+  /** A read served an entry older than `refreshAfter`: one load of it in the background, unless one runs. */
+  private refreshOnRead(key: K): void {
+    if (this.closing || this.flights.isLoading(key)) return;
+    if (this.backoff.size > 0 && this.backoff.errorOf(key) !== null) {
+      this.counters.backoffHits++;
+      return;
+    }
+    this.counters.refreshesOnRead++;
+    void this.flights.join(key, true, undefined);
+  }
+
   // ---- writes ----
 
-  set(key: K, value: V): void {
+  /** Stores `value`; `options.maxAge` (checked: a bad one throws, naming the bucket) is the entry's own max age. */
+  set(key: K, value: V, options?: SetOptions): void {
+    const maxAge = options?.maxAge;
+    const invalid = checkEntryAge(maxAge);
+    if (invalid !== null) throw new RangeError(messages.invalidOption(this.config.bucket, 'maxAge', invalid, maxAge));
     if (!this.config.cacheEnabled) return;
-    this.applyChange({ type: 'set', key, value }, true);
+    this.applyChange(maxAge === undefined || maxAge === null ? { type: 'set', key, value } : { type: 'set', key, value, maxAge }, true);
   }
 
   delete(key: K): boolean {
@@ -236,12 +315,15 @@ export class CacheEngine<K, V> {
     let changed = true;
     if (change.type === 'set') {
       if (!this.config.cacheEnabled) return false;
-      this.bucket.set(change.key, change.value);
+      this.bucket.set(change.key, change.value, ownAge(change.maxAge));
+      this.backoff.forget(change.key);
     } else if (change.type === 'clear') {
       changed = this.bucket.size > 0;
       this.bucket.clear();
+      this.backoff.clear();
     } else {
       changed = this.bucket.delete(change.key);
+      this.backoff.forget(change.key);
     }
     this.flights.supersede(change);
     if (changed) this.dumps.schedule();
@@ -249,30 +331,42 @@ export class CacheEngine<K, V> {
     return changed;
   }
 
-  /** Stores a value another instance loaded on a read, with its `extra` entries, without announcing it. */
-  applyLoaded(key: K, value: V, extra: unknown): void {
-    this.storeLoaded(key, { ok: true, value, extra });
+  /** Remembers a failure another instance's load met, until `until` (ms since the epoch), without announcing it. */
+  applyFailure(key: K, error: string, until: number): void {
+    if (until <= Date.now()) return;
+    this.backoff.remember(key, error, until);
+    this.sweeper.start();
+  }
+
+  /** Stores a value another instance loaded on a read, with its `extra` entries and own max age, without announcing it. */
+  applyLoaded(key: K, value: V, extra: unknown, maxAge?: unknown): void {
+    const own = ownAge(maxAge);
+    this.storeLoaded(key, own < 0 ? { ok: true, value, extra } : { ok: true, value, extra, maxAge: own });
   }
 
   /**
-   * Applies another instance's snapshot (keys and values alternating, as in a dump): the bucket takes
-   * the snapshot's content, except the keys `changedSince` names (changed here after the snapshot was
-   * encoded), which keep what they have here, whether a value or nothing. Works in slices with turns
-   * of the event loop between them, so reads go on; `changedSince` is asked when a key's turn comes.
+   * Applies another instance's snapshot: the bucket takes the snapshot's content, each entry with its
+   * age (an entry already past it is left to expire here by itself), except the keys `changedSince`
+   * names (changed here after the snapshot was encoded), which keep what they have here, whether a
+   * value or nothing. Works in slices with turns of the event loop between them, so reads go on;
+   * `changedSince` is asked when a key's turn comes.
    */
-  async applySnapshot(flat: unknown[], changedSince: (key: K) => boolean): Promise<void> {
+  async applySnapshot(dump: DecodedDump, changedSince: (key: K) => boolean): Promise<void> {
     const inSnapshot = new ValueKeyedMap<K, true>();
     let updated = false;
+    const now = Date.now();
     await eachRevivedInSlices<K, V>(
-      flat,
+      dump.flat,
       this.revive,
       this.logger,
-      (key, value) => {
+      (key, value, index) => {
         inSnapshot.set(key, true);
         if (changedSince(key)) return;
+        const { storedAt, ownMaxAge } = entryAge(dump, index);
+        if (pastMaxAge(storedAt, ownMaxAge, this.config.maxAge, now)) return;
         // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
-        if (this.bucket.has(key)) this.bucket.update(key, value);
-        else this.bucket.set(key, value);
+        if (this.bucket.has(key)) this.bucket.update(key, value, ownMaxAge, storedAt);
+        else this.bucket.set(key, value, ownMaxAge, storedAt);
         updated = true;
       },
       SNAPSHOT_SLICE_ENTRIES,
@@ -296,8 +390,9 @@ export class CacheEngine<K, V> {
    */
   private storeLoaded(key: K, outcome: LoadedOutcome<V>, refreshed = false): boolean {
     if (!this.config.cacheEnabled) return false;
-    if (refreshed) this.bucket.update(key, outcome.value);
-    else this.bucket.set(key, outcome.value);
+    const maxAge = outcome.maxAge ?? -1;
+    if (refreshed) this.bucket.update(key, outcome.value, maxAge);
+    else this.bucket.set(key, outcome.value, maxAge);
     if (outcome.extra !== undefined && outcome.extra !== null) {
       try {
         for (const [extraKey, extraValue] of entriesOf(outcome.extra)) this.bucket.set(extraKey as K, extraValue as V);
@@ -345,6 +440,7 @@ export class CacheEngine<K, V> {
     if (this.closing) return;
     this.closing = true;
     this.dumps.stop();
+    this.sweeper.stop();
     const stuck = await this.flights.close(this.config.shutdownTimeout);
     if (stuck > 0) this.logger.warn(messages.shutdownWaitExpired(stuck, this.config.shutdownTimeout));
     await this.refresher.drain();
@@ -367,6 +463,11 @@ function bucketBounds<K, V>(
   if (maxEntries === null && maxWeight === null) return null;
   if (maxWeight !== null && !callbacks.weigh) throw new CacheWorkerConfigError(messages.missingWeigh(config.bucket));
   return { maxEntries, maxWeight, weigh: callbacks.weigh ? safeWeigher(callbacks.weigh, logger, keyText) : null };
+}
+
+/** An entry's own max age as the bucket takes it: -1 for none (a message of another instance is checked too). */
+function ownAge(maxAge: unknown): number {
+  return typeof maxAge === 'number' && checkEntryAge(maxAge) === null ? maxAge : -1;
 }
 
 /** The keys of `fetchMany` as an array, or null when they are not an iterable (or a string, surely not meant as characters). */

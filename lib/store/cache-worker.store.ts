@@ -4,8 +4,10 @@ import type {
   FetchNoSaveResult,
   FetchOptions,
   FetchResult,
+  EntryInspection,
   GetOptions,
   RefreshResult,
+  SetOptions,
 } from '../interfaces/fetch-result.interface.js';
 import type { InitResult } from '../interfaces/init-result.interface.js';
 import type { LoadContext, LoadManyResult, LoadResult } from '../interfaces/load-result.interface.js';
@@ -102,10 +104,21 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
     return this.engine.has(key);
   }
 
-  /** Stores `value` under `key` (nothing, when the cache is disabled). */
-  set(key: K, value: V): this {
-    this.engine.set(key, value);
+  /**
+   * Stores `value` under `key` (nothing, when the cache is disabled). `options.maxAge` overrides the
+   * bucket's `maxAge` for this entry; a value that is not a whole number of ms from 0 throws a RangeError.
+   */
+  set(key: K, value: V, options?: SetOptions): this {
+    this.engine.set(key, value, options);
     return this;
+  }
+
+  /**
+   * The cached entry of `key` with when it was stored and last read, when it stops being served and
+   * whether it is being reloaded; `undefined` when none is served. It loads nothing and counts as no read.
+   */
+  inspect(key: K): EntryInspection<V> | undefined {
+    return this.engine.inspect(key);
   }
 
   /** Removes `key`; returns whether it was there, like `Map.delete`. */

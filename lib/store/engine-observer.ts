@@ -1,8 +1,10 @@
 import type { DumpResult, RefreshResult } from '../interfaces/fetch-result.interface.js';
+import type { RemovalCause } from './bucket/index.js';
 
 /** A change made through the store's write API (`set`, `delete`, `clear`, `invalidate`). */
 export type BucketChange<K, V> =
-  | { type: 'set'; key: K; value: V }
+  /** `maxAge`: the entry's own max age, when `set` gave one. */
+  | { type: 'set'; key: K; value: V; maxAge?: number }
   | { type: 'delete'; key: K }
   | { type: 'invalidate'; key: K }
   | { type: 'clear' };
@@ -31,10 +33,15 @@ export interface EngineObserver<K = unknown, V = unknown> {
   dumped?(result: Extract<DumpResult, { ok: true }>): void;
   dumpFailed?(error: string): void;
   changed?(change: BucketChange<K, V>): void;
-  /** A value loaded on a read (not by a full refresh) was stored, with the `extra` entries `load` returned. */
-  loadStored?(key: K, value: V, extra: unknown): void;
-  /** The key left the bucket to keep it within `maxEntries` and `maxWeight`. */
-  evicted?(key: K): void;
+  /**
+   * A value loaded on a read (not by a full refresh) was stored, with the `extra` entries `load`
+   * returned and its own `maxAge` (-1: none).
+   */
+  loadStored?(key: K, value: V, extra: unknown, maxAge: number): void;
+  /** A failed load of the key is remembered until `until` (ms since the epoch): reads get `error` meanwhile. */
+  backedOff?(key: K, error: string, until: number): void;
+  /** The key left the bucket: to keep it within `maxEntries` and `maxWeight` (`size`), or by its age or idleness. */
+  evicted?(key: K, cause: RemovalCause): void;
   /** The store's `dump()` was called; `dump()` resolves once a promise returned here settles too. */
   dumpRequested?(): void | Promise<void>;
 }

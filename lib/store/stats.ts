@@ -20,13 +20,16 @@ export class StatsCounters {
   lastDumpBytes: number | null = null;
   lastDumpDurationMs: number | null = null;
   startedFrom: CacheWorkerStats['startedFrom'] = null;
+  refreshesOnRead = 0;
+  backoffHits = 0;
 
   /** The stats of `bucket`, whose entries' own figures come from `contents`. */
-  snapshot(bucket: string, contents: Pick<CacheWorkerStats, 'size' | 'evictions' | 'weight'>): CacheWorkerStats {
+  snapshot(bucket: string, contents: Pick<CacheWorkerStats, 'size' | 'evictions' | 'expirations' | 'weight'>): CacheWorkerStats {
     return {
       bucket,
       size: contents.size,
       evictions: contents.evictions,
+      expirations: contents.expirations,
       weight: contents.weight,
       hits: this.hits,
       misses: this.misses,
@@ -46,6 +49,8 @@ export class StatsCounters {
       lastDumpBytes: this.lastDumpBytes,
       lastDumpDurationMs: this.lastDumpDurationMs,
       startedFrom: this.startedFrom,
+      refreshesOnRead: this.refreshesOnRead,
+      backoffHits: this.backoffHits,
     };
   }
 }

@@ -9,6 +9,7 @@ import { bootApp } from '../support/nest-app.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 import { startSample, stopSample } from '../support/sample-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { DUMP_FORMAT_VERSION } from '../../lib/store/persistence/dump-codec.js';
 
 /** The command as package.json's "bin" names it, from the build. */
 const packageJson = JSON.parse(await readFile('package.json', 'utf8')) as { bin: Record<string, string> };
@@ -85,7 +86,7 @@ describe('npx nest-cache-worker inspect, on dumps the sample app wrote', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.trimEnd().split('\n');
     const { size } = await stat(good);
-    expect(lines.slice(0, 3)).toEqual([`file       ${good} (${size} bytes)`, 'bucket     widgets', 'format     version 2']);
+    expect(lines.slice(0, 3)).toEqual([`file       ${good} (${size} bytes)`, 'bucket     widgets', `format     version ${DUMP_FORMAT_VERSION}`]);
     const created = Date.parse(lines[3]!.replace(/^created +/, ''));
     expect(created).toBeGreaterThanOrEqual(writtenAfter - 1000);
     expect(created).toBeLessThanOrEqual(writtenBefore);
@@ -120,7 +121,7 @@ describe('npx nest-cache-worker inspect, on dumps the sample app wrote', () => {
     expect(report).toEqual({
       file: good,
       bytes: (await stat(good)).size,
-      header: { bucket: 'widgets', version: 2, createdAt: expect.any(String), entries: 3, payloadBytes: expect.any(Number) },
+      header: { bucket: 'widgets', version: DUMP_FORMAT_VERSION, createdAt: expect.any(String), entries: 3, payloadBytes: expect.any(Number) },
       checksums: { header: 'ok', payload: 'ok' },
       usable: true,
       reason: null,

@@ -1,7 +1,8 @@
-import { crc32 } from 'node:zlib';
 import { encodeDump, headerLength } from '../../lib/store/persistence/dump-codec.js';
 import fc from 'fast-check';
-import { decodeDump, decodeHeader, PayloadDecoder } from '../../lib/store/persistence/dump-decoder.js';
+import { legacyDump } from '../support/legacy-dump.js';
+import { decodeDump, decodeHeader, entryAge, PayloadDecoder } from '../../lib/store/persistence/dump-decoder.js';
+import type { StoredAge } from '../../lib/store/bucket/lifetimes.js';
 
 const BUCKET = 'codec';
 const tag = (value: unknown) => Object.prototype.toString.call(value);
@@ -125,16 +126,51 @@ describe('dump chunks: JSON text for plain data, v8 for the rest', () => {
   });
 
   it('reads a version 1 dump (v8 chunks only)', async () => {
-    const { data } = await encodeDump(BUCKET, [['when', new Date(5)], ['list', new Set([1])]]);
-    expect(chunkFormats(data)).toEqual(['v8']);
-    const v1 = Buffer.from(data);
-    v1.writeUInt16LE(1, 8);
-    const headerEnd = headerLength(BUCKET) - 4;
-    v1.writeUInt32LE(crc32(v1.subarray(0, headerEnd)), headerEnd);
-    const flat = decodeDump(v1, BUCKET).flat;
+    const v1 = legacyDump(BUCKET, [['when', new Date(5)], ['list', new Set([1])]], 1);
+    expect(chunkFormats(v1)).toEqual(['v8']);
+    const { flat, ages } = decodeDump(v1, BUCKET);
+    expect(ages).toBeNull();
     expect(flat[0]).toBe('when');
     expect((flat[1] as Date).getTime()).toBe(5);
     expect(tag(flat[3])).toBe('[object Set]');
+  });
+
+  it('reads a version 2 dump (no ages): its entries count as stored at the dump time', () => {
+    const v2 = legacyDump(BUCKET, [['a', 1], ['b', 'two']], 2, 1_000);
+    expect(chunkFormats(v2)).toEqual(['json']);
+    const dump = decodeDump(v2, BUCKET);
+    expect(dump.flat).toEqual(['a', 1, 'b', 'two']);
+    expect(dump.ages).toBeNull();
+    expect(entryAge(dump, 1)).toEqual({ storedAt: 1_000, ownMaxAge: -1 });
+  });
+
+  it('writes format 3 with each entry\'s age, in JSON and v8 chunks alike, and reads them back', async () => {
+    const ages = new Map<unknown, StoredAge>([
+      ['plain', { storedAt: 1_000, ownMaxAge: -1 }],
+      ['dated', { storedAt: 2_000, ownMaxAge: 500 }],
+    ]);
+    const source = (entries: [unknown, unknown][]) => Object.assign(entries, { ageOf: (key: unknown) => ages.get(key) });
+    for (const [entries, format] of [
+      [[['plain', 1], ['dated', 2]], 'json'],
+      [[['plain', new Date(1)], ['dated', new Set([2])]], 'v8'],
+    ] as const) {
+      const { data } = await encodeDump(BUCKET, source([...entries] as [unknown, unknown][]));
+      expect(data.readUInt16LE(8)).toBe(3);
+      expect(chunkFormats(data)).toEqual([format]);
+      const dump = decodeDump(data, BUCKET);
+      expect(dump.flat.filter((_, i) => i % 2 === 0)).toEqual(['plain', 'dated']);
+      expect([entryAge(dump, 0), entryAge(dump, 1)]).toEqual([ages.get('plain'), ages.get('dated')]);
+    }
+  });
+
+  it('writes no ages for a bucket that keeps none, and a dump of many chunks keeps each entry\'s own', async () => {
+    const plain = await encodeDump(BUCKET, [['a', 1]]);
+    expect(decodeDump(plain.data, BUCKET).ages).toBeNull();
+    const entries: [unknown, unknown][] = Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]);
+    const { data } = await encodeDump(BUCKET, Object.assign(entries, { ageOf: (key: unknown) => ({ storedAt: Number(String(key).slice(1)), ownMaxAge: 7 }) }));
+    expect(chunkFormats(data).length).toBeGreaterThan(1);
+    const dump = decodeDump(data, BUCKET);
+    for (const i of [0, 2047, 2048, 4999]) expect(entryAge(dump, i)).toEqual({ storedAt: i, ownMaxAge: 7 });
   });
 
   it('decodes the same entries from pieces of any size, through one reused buffer (typed arrays keep their own bytes)', async () => {

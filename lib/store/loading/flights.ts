@@ -13,6 +13,8 @@ import type { LoadRunner } from './load-runner.js';
 
 /** A load that succeeded. */
 export type LoadedOutcome<V> = Extract<LoadOutcome<V>, { ok: true }>;
+/** A load that failed. */
+export type FailedOutcome = Extract<LoadOutcome<unknown>, { ok: false }>;
 
 /** One load shared by every concurrent reader of a key. */
 export interface Flight<V> {
@@ -61,11 +63,18 @@ export class Flights<K, V> {
     private readonly tracing: TracerSlot<K>,
     /** Stores a loaded value that some caller of its flight wants saved. */
     private readonly save: (key: K, outcome: LoadedOutcome<V>) => void,
+    /** Told of every failed load (for the failure backoff). */
+    private readonly failed: (key: K, outcome: FailedOutcome) => void,
     batched: boolean,
   ) {
     this.batcher = batched
       ? new Batcher(config.batchSize, config.batchDelay, (flights, timeoutMs) => this.runBatch(flights, timeoutMs, 'warn'))
       : null;
+  }
+
+  /** Whether a load of `key` is in flight. */
+  isLoading(key: K): boolean {
+    return this.flights.size > 0 && this.flights.has(key);
   }
 
   /** Whether loads go through `loadMany`. */
@@ -225,8 +234,10 @@ export class Flights<K, V> {
   /** A load of `key` settled: its flight ends, and its value is stored if a caller wants it saved. */
   private land(key: K, flight: Flight<V>, outcome: LoadOutcome<V>): void {
     this.end(key);
-    if (!outcome.ok) this.counters.loadErrors++;
-    else if (flight.save) this.save(key, outcome);
+    if (!outcome.ok) {
+      this.counters.loadErrors++;
+      this.failed(key, outcome);
+    } else if (flight.save) this.save(key, outcome);
   }
 
   /**

@@ -4,6 +4,7 @@ import { crc32 } from 'node:zlib';
 import * as messages from '../../cache-worker.messages.js';
 import { encodeKey } from './key-codec.js';
 import { isJsonData } from './json-data.js';
+import type { StoredAge } from '../bucket/lifetimes.js';
 
 /**
  * The dump format: a header, then the payload as length-prefixed chunks, each a flat array
@@ -13,14 +14,19 @@ import { isJsonData } from './json-data.js';
  * -0, undefined and shared references within the chunk. Neither can run code when read (no classes,
  * no revivers). The first byte tells them apart: `[` for JSON, 0xFF (v8's version tag) otherwise.
  * Keys that hold class instances are written wrapped, with their class names (see key-codec.ts).
- * Version 1 had only v8 chunks, so it reads as version 2.
+ * Since version 3 a chunk ends with one more item: null, or the ages of its entries, two numbers
+ * each (when the entry was stored, ms since the epoch; its own max age, or -1 for the bucket's).
+ * Version 2 has no ages (its entries count as stored when the dump was written); version 1 had only
+ * v8 chunks, so it reads as version 2.
  *
  * Header (little endian): magic "NCWDUMP\0" · u16 format version · u16 bucket name length ·
  * u32 entry count · u32 payload CRC-32 · f64 creation time (ms) · u64 payload length ·
  * bucket name (UTF-8) · u32 CRC-32 of everything before it.
  */
-export const DUMP_FORMAT_VERSION = 2;
+export const DUMP_FORMAT_VERSION = 3;
 export const OLDEST_READABLE_VERSION = 1;
+/** The first version whose chunks end with the ages of their entries. */
+export const FIRST_VERSION_WITH_AGES = 3;
 /** The first byte of a JSON chunk: '['. */
 export const JSON_CHUNK_START = 0x5b;
 
@@ -67,30 +73,37 @@ export interface EncodedChunk {
   firstError: string | null;
 }
 
-export function encodeChunk(flat: unknown[]): EncodedChunk {
-  const json = jsonText(flat);
+/** Serializes one chunk of entries (keys and values alternating) with their ages (two numbers per entry), or null. */
+export function encodeChunk(flat: unknown[], ages: number[] | null = null): EncodedChunk {
+  const json = jsonText(flat, ages);
   if (json !== null) return frameChunk(Buffer.from(json, 'utf8'), flat.length / 2, 0, null);
   let body: Buffer;
   let leftOut = 0;
   let firstError: string | null = null;
+  const entries = flat.length / 2;
+  flat.push(ages); // the chunk as v8 serializes it: the entries, then their ages
   try {
     body = serialize(flat);
   } catch {
+    flat.pop();
     // Find the entries that can't be serialized (functions, symbols, …) and keep the rest.
     const kept: unknown[] = [];
+    const keptAges: number[] | null = ages === null ? null : [];
     for (let i = 0; i < flat.length; i += 2) {
       try {
         serialize([flat[i], flat[i + 1]]);
         kept.push(flat[i], flat[i + 1]);
+        keptAges?.push(ages![i]!, ages![i + 1]!);
       } catch {
         leftOut++;
         firstError ??= messages.notCloneable(kindOf(flat[i + 1]));
       }
     }
-    flat = kept;
-    body = serialize(flat);
+    kept.push(keptAges);
+    body = serialize(kept);
+    return frameChunk(body, (kept.length - 1) / 2, leftOut, firstError);
   }
-  return frameChunk(body, flat.length / 2, leftOut, firstError);
+  return frameChunk(body, entries, leftOut, firstError);
 }
 
 function frameChunk(body: Buffer, entries: number, leftOut: number, firstError: string | null): EncodedChunk {
@@ -100,11 +113,16 @@ function frameChunk(body: Buffer, entries: number, leftOut: number, firstError: 
 }
 
 /** The entries as JSON text when JSON gives them back exactly, else null. */
-function jsonText(flat: unknown[]): string | null {
+function jsonText(flat: unknown[], ages: number[] | null): string | null {
   try {
     for (let i = 0; i < flat.length; i++) if (!isJsonData(flat[i])) return null;
     // A getter may answer differently the second time: whatever stringify meets, it must not throw.
-    return JSON.stringify(flat);
+    flat.push(ages); // the ages item after the entries (numbers: always JSON data)
+    try {
+      return JSON.stringify(flat);
+    } finally {
+      flat.pop();
+    }
   } catch {
     return null;
   }
@@ -119,17 +137,39 @@ function kindOf(value: unknown): string {
   }
 }
 
+/** Entries to dump, with the age of each when the bucket keeps ages. */
+export interface DumpSource extends Iterable<[unknown, unknown]> {
+  /** The age of a resident entry, by the key the iteration gave; undefined when the bucket keeps none. */
+  ageOf?(key: unknown): StoredAge | undefined;
+}
+
+/** The ages of `count` entries whose age is not known: stored now, no max age of their own. */
+function unknownAges(count: number): number[] {
+  const now = Date.now();
+  const ages: number[] = [];
+  for (let i = 0; i < count; i++) ages.push(now, -1);
+  return ages;
+}
+
 /** Serializes entries chunk by chunk, as a dump's payload holds them. */
-export function* encodeChunks(entries: Iterable<[unknown, unknown]>): Generator<EncodedChunk> {
+export function* encodeChunks(entries: DumpSource): Generator<EncodedChunk> {
   let flat: unknown[] = [];
+  let ages: number[] | null = null;
   for (const [key, value] of entries) {
+    const age = entries.ageOf?.(key);
+    if (age !== undefined) {
+      // Entries of the chunk before the first age (the bucket just started keeping them) count as stored now.
+      ages ??= unknownAges(flat.length / 2);
+      ages.push(age.storedAt, age.ownMaxAge);
+    } else if (ages !== null) ages.push(Date.now(), -1);
     flat.push(encodeKey(key), value);
     if (flat.length >= CHUNK_ENTRIES * 2) {
-      yield encodeChunk(flat);
+      yield encodeChunk(flat, ages);
       flat = [];
+      ages = null;
     }
   }
-  if (flat.length > 0) yield encodeChunk(flat);
+  if (flat.length > 0) yield encodeChunk(flat, ages);
 }
 
 /** A whole dump built in memory, with what was left out because it can't be serialized. */
@@ -141,7 +181,7 @@ export interface EncodedDump {
 }
 
 /** Builds a whole dump in memory (cluster mode's shared snapshot), yielding to the event loop between chunks. */
-export async function encodeDump(bucket: string, entries: Iterable<[unknown, unknown]>): Promise<EncodedDump> {
+export async function encodeDump(bucket: string, entries: DumpSource): Promise<EncodedDump> {
   const parts: Buffer[] = [];
   const result: EncodedDump = { data: Buffer.alloc(0), entries: 0, leftOut: 0, firstLeftOutError: null };
   let crc = 0;

@@ -3,12 +3,25 @@ import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../../errors/cache-worker.errors.js';
 import * as messages from '../../cache-worker.messages.js';
 import { decodeKey } from './key-codec.js';
-import { DUMP_FORMAT_VERSION, FIXED_HEADER, JSON_CHUNK_START, MAGIC, OLDEST_READABLE_VERSION } from './dump-codec.js';
+import {
+  DUMP_FORMAT_VERSION,
+  FIRST_VERSION_WITH_AGES,
+  FIXED_HEADER,
+  JSON_CHUNK_START,
+  MAGIC,
+  OLDEST_READABLE_VERSION,
+} from './dump-codec.js';
 
 /** What a dump holds, read and checked. */
 export interface DecodedDump {
   /** Keys and values, alternating. */
   flat: unknown[];
+  /**
+   * The age of each entry, two items per entry in the order of `flat` (when it was stored, as the
+   * writer gave it; its own max age, -1 for none); null when the dump holds none (format 2, or a
+   * bucket that kept no ages). Read them with `entryAge`, which checks them.
+   */
+  ages: unknown[] | null;
   createdAt: number;
 }
 
@@ -80,6 +93,8 @@ export class PayloadDecoder {
   private crc = 0;
   private received = 0;
   private readonly chunks: unknown[][] = [];
+  /** The ages of each chunk (format 3), or null for a chunk without any. */
+  private readonly chunkAges: (unknown[] | null)[] = [];
   /** Offset in the payload of the frame being read. */
   private frameStart = 0;
   /** The length of the frame's body once its prefix is read; null while reading the prefix. */
@@ -131,7 +146,19 @@ export class PayloadDecoder {
     const flat = this.chunks.length === 1 ? this.chunks[0]! : ([] as unknown[]).concat(...this.chunks);
     if (flat.length !== header.entries * 2) fail(messages.dumpCountMismatch(header.entries, flat.length / 2));
     for (let i = 0; i < flat.length; i += 2) flat[i] = decodeKey(flat[i]);
-    return { flat, createdAt: header.createdAt };
+    return { flat, ages: this.ages(), createdAt: header.createdAt };
+  }
+
+  /** The ages of every entry, when a chunk has some; entries of a chunk without count as stored at the dump's time. */
+  private ages(): unknown[] | null {
+    if (this.chunkAges.every((ages) => ages === null)) return null;
+    const all: unknown[] = [];
+    for (let c = 0; c < this.chunks.length; c++) {
+      const ages = this.chunkAges[c];
+      if (ages) for (const age of ages) all.push(age);
+      else for (let i = 0; i < this.chunks[c]!.length; i += 2) all.push(this.header.createdAt, -1);
+    }
+    return all;
   }
 
   /** Takes a whole length prefix or a whole body; `owned`: the bytes are the decoder's, not a piece's. */
@@ -142,8 +169,13 @@ export class PayloadDecoder {
       return;
     }
     const items = decodeChunk(bytes, owned);
-    if (items === null) this.failedAt = this.frameStart;
-    else this.chunks.push(items);
+    const ages = items === null || this.header.version < FIRST_VERSION_WITH_AGES ? null : items.pop();
+    if (items === null || items.length % 2 !== 0 || !(ages === null || (Array.isArray(ages) && ages.length === items.length))) {
+      this.failedAt = this.frameStart;
+    } else {
+      this.chunks.push(items);
+      this.chunkAges.push(ages as unknown[] | null);
+    }
     this.frameStart += 4 + this.bodyLength;
     this.bodyLength = null;
   }
@@ -155,7 +187,7 @@ function decodeChunk(body: Buffer, owned: boolean): unknown[] | null {
     // never a piece of a buffer the reader reuses.
     const items: unknown =
       body[0] === JSON_CHUNK_START ? JSON.parse(body.toString('utf8')) : deserialize(owned ? body : Buffer.from(body));
-    return Array.isArray(items) && items.length % 2 === 0 ? items : null;
+    return Array.isArray(items) ? items : null;
   } catch {
     return null;
   }
@@ -167,4 +199,17 @@ export function decodeDump(data: Buffer, bucket: string): DecodedDump {
   const payload = new PayloadDecoder(header);
   payload.push(data.subarray(header.payloadStart));
   return payload.finish();
+}
+
+/**
+ * The age of entry `index` of a dump: when it was stored and its own max age (-1: none). A dump
+ * without ages, and any age that is not a plausible number, counts as stored at the dump's time.
+ */
+export function entryAge(dump: DecodedDump, index: number): { storedAt: number; ownMaxAge: number } {
+  const storedAt = dump.ages?.[2 * index];
+  const ownMaxAge = dump.ages?.[2 * index + 1];
+  return {
+    storedAt: typeof storedAt === 'number' && Number.isFinite(storedAt) && storedAt >= 0 ? storedAt : dump.createdAt,
+    ownMaxAge: typeof ownMaxAge === 'number' && Number.isInteger(ownMaxAge) && ownMaxAge >= 0 ? ownMaxAge : -1,
+  };
 }

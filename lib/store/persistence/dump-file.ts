@@ -4,8 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../../errors/cache-worker.errors.js';
 import * as messages from '../../cache-worker.messages.js';
-import { encodeChunks, encodeHeader, headerLength, MAX_HEADER } from './dump-codec.js';
-import { checkDumpSize, PayloadDecoder, readHeader, type DecodedDump, type DumpHeader } from './dump-decoder.js';
+import { encodeChunks, encodeHeader, headerLength, MAX_HEADER, type DumpSource } from './dump-codec.js';
+import { checkDumpSize, decodeHeader, PayloadDecoder, readHeader, type DecodedDump, type DumpHeader } from './dump-decoder.js';
 const TEMP_MARK = '.tmp-';
 const FILE_MODE = 0o600;
 
@@ -24,7 +24,7 @@ export interface DumpWriteReport {
 export async function writeDumpFile(
   file: string,
   bucket: string,
-  entries: Iterable<[unknown, unknown]>,
+  entries: DumpSource,
 ): Promise<DumpWriteReport> {
   const temp = `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   const handle = await open(temp, 'w', FILE_MODE);

@@ -7,6 +7,7 @@ import type { EngineObserver } from '../engine-observer.js';
 import type { TracerSlot } from '../engine-tracer.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
+import type { DumpSource } from './dump-codec.js';
 import { writeDumpFile } from './dump-file.js';
 
 /**
@@ -23,7 +24,7 @@ export class DumpScheduler {
 
   constructor(
     private readonly config: CacheWorkerConfig,
-    private readonly entries: Iterable<[unknown, unknown]>,
+    private readonly entries: DumpSource,
     private readonly counters: StatsCounters,
     private readonly logger: CacheWorkerLogger,
     private readonly tracing: TracerSlot<unknown>,

@@ -14,9 +14,9 @@ interface Failures {
 
 /**
  * Passes each entry of a dump or snapshot (keys and values alternating) through `revive` and hands it
- * to `store`; entries `revive` throws for are left out, and logged once for all.
+ * to `store` with its index in the dump; entries `revive` throws for are left out, and logged once for all.
  */
-export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: CacheWorkerLogger, store: (key: K, value: V) => void): void {
+export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: CacheWorkerLogger, store: (key: K, value: V, index: number) => void): void {
   const failures: Failures = { count: 0, first: '' };
   reviveRange(flat, 0, flat.length, revive, failures, store);
   report(failures, logger);
@@ -30,7 +30,7 @@ export async function eachRevivedInSlices<K, V>(
   flat: unknown[],
   revive: Revive<V>,
   logger: CacheWorkerLogger,
-  store: (key: K, value: V) => void,
+  store: (key: K, value: V, index: number) => void,
   sliceEntries: number,
 ): Promise<void> {
   const failures: Failures = { count: 0, first: '' };
@@ -47,7 +47,7 @@ function reviveRange<K, V>(
   to: number,
   revive: Revive<V>,
   failures: Failures,
-  store: (key: K, value: V) => void,
+  store: (key: K, value: V, index: number) => void,
 ): void {
   for (let i = from; i < to; i += 2) {
     let value = flat[i + 1] as V;
@@ -63,7 +63,7 @@ function reviveRange<K, V>(
         continue;
       }
     }
-    store(flat[i] as K, value);
+    store(flat[i] as K, value, i / 2);
   }
 }
 

@@ -3,12 +3,12 @@ import type { CacheWorkerConfig } from '../../interfaces/cache-worker-config.int
 import { CacheWorkerDumpError, CacheWorkerStopError } from '../../errors/cache-worker.errors.js';
 import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
-import type { Bucket } from '../bucket/index.js';
+import { pastMaxAge, type Bucket } from '../bucket/index.js';
 import { entriesOf } from '../entries-of.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import type { StoreCallbacks } from '../store-callbacks.js';
-import type { DecodedDump } from './dump-decoder.js';
+import { entryAge, type DecodedDump } from './dump-decoder.js';
 import { quarantineDumpFile, readDumpFile, removeStaleTempFiles } from './dump-file.js';
 import type { DumpScheduler } from './dump-scheduler.js';
 import { eachRevived } from './revive.js';
@@ -57,20 +57,39 @@ export class StartUp<K, V> {
     await this.runInit();
   }
 
-  /** A bounded bucket keeps the entries its dump ranks first (a smaller bound than the writer's keeps the best). */
+  /**
+   * Fills the bucket with the entries of `dump` that are not past their age, each keeping when it
+   * was stored and its own max age. A bounded bucket keeps the entries its dump ranks first (a smaller
+   * bound than the writer's keeps the best).
+   */
   private fill(dump: DecodedDump): void {
     const { revive } = this.callbacks;
+    const now = Date.now();
+    const { maxAge } = this.config;
+    if (!this.bucket.bounded && dump.ages === null && maxAge === null) {
+      eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => this.bucket.set(key, value)); // no ages at all
+      return;
+    }
     if (!this.bucket.bounded) {
-      eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => this.bucket.set(key, value));
+      eachRevived<K, V>(dump.flat, revive, this.logger, (key, value, index) => {
+        const { storedAt, ownMaxAge } = entryAge(dump, index);
+        if (!pastMaxAge(storedAt, ownMaxAge, maxAge, now)) this.bucket.set(key, value, ownMaxAge, storedAt);
+      });
       return;
     }
     const keys: K[] = [];
     const values: V[] = [];
-    eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => {
+    const ownMaxAges: number[] = [];
+    const storedAts: number[] = [];
+    eachRevived<K, V>(dump.flat, revive, this.logger, (key, value, index) => {
+      const { storedAt, ownMaxAge } = entryAge(dump, index);
+      if (pastMaxAge(storedAt, ownMaxAge, maxAge, now)) return;
       keys.push(key);
       values.push(value);
+      ownMaxAges.push(ownMaxAge);
+      storedAts.push(storedAt);
     });
-    this.bucket.fillRanked(keys, values);
+    this.bucket.fillRanked(keys, values, ownMaxAges, storedAts);
   }
 
   /** Reads this bucket's dump; a missing or unusable one (moved aside) gives null. */

@@ -20,6 +20,8 @@ export interface RefreshHost<K, V> {
   refreshFilter?: (key: K, newValue: V, oldValue: V) => unknown;
   /** Stores a reloaded value (with its `extra` entries). */
   store(key: K, outcome: LoadedOutcome<V>): void;
+  /** Removes the entries past their age or idle time, so that the refresh does not reload them; null when none is due. */
+  sweep(): Promise<void> | null;
   /** Tells the observers the refresh ended. */
   refreshed(result: RefreshResult): void;
   /** Writes the dump after the refresh. */
@@ -78,6 +80,8 @@ export class Refresher<K, V> {
     const failures: string[] = [];
     const settle = (key: K, flight: Flight<V>) => this.settle(key, flight, result, failures);
     try {
+      const sweeping = this.host.sweep();
+      if (sweeping !== null) await sweeping;
       const keys = [...this.bucket.keys()];
       const { refreshConcurrency, batchSize } = this.config;
       if (this.flights.batched) {
@@ -109,6 +113,7 @@ export class Refresher<K, V> {
   /** Waits for the reload of `key` and counts what became of it. */
   private async settle(key: K, flight: Flight<V>, result: RefreshResult, failures: string[]): Promise<void> {
     const outcome = await flight.promise;
+    if (!outcome.ok) this.bucket.expireIfDead(key); // a failed refresh does not keep a value past its age
     let verdict = !outcome.ok ? 'failed' : flight.superseded ? 'skipped' : this.apply(key, outcome);
     if (typeof verdict !== 'string') verdict = await verdict; // only an async refreshFilter waits
     result[verdict]++;

@@ -224,7 +224,7 @@ describe('in a Nest app', () => {
     ['a truncated dump', () => validDump.subarray(0, validDump.length - 7), 'size is wrong'],
     ['a flipped bit', () => Buffer.from(validDump.map((byte, i) => (i === validDump.length - 3 ? byte ^ 4 : byte))), 'payload checksum'],
     ["another bucket's dump", () => otherBucketDump, 'dump of bucket "other"'],
-    ['a future format version', () => withVersion(validDump, 3), 'format version 3 is not supported (this version reads 1 to 2)'],
+    ['a future format version', () => withVersion(validDump, 4), 'format version 4 is not supported (this version reads 1 to 3)'],
     ['an empty file', () => Buffer.alloc(0), 'too short'],
   ])('%s: the app boots, warns naming the bucket and the reason, runs init and keeps the file', async (_name, bytes, reason) => {
     const file = await caseFile();
