@@ -23,7 +23,6 @@ interface BucketHistory {
   lastSuccessfulRefreshAt: number | null;
   /** Last dump written by this process (a dump read at startup does not count). */
   lastDumpWrittenAt: number | null;
-  lastDumpError: string | null;
 }
 
 /** The health of one bucket, as it appears in the health check's details. */
@@ -63,8 +62,9 @@ export interface CacheWorkerBucketHealth {
 
 /**
  * A `@nestjs/terminus` health indicator for the cache workers of the application. A bucket is down
- * when its last `failedRefreshes` full refreshes all failed (the source is down), or when its dump
- * is older than `maxDumpAge`; the indicator is down when any bucket it checks is down.
+ * when its last `failedRefreshes` full refreshes all failed (the source is down), while its last dump
+ * write failed, or when its dump is older than `maxDumpAge`; the indicator is down when any bucket it
+ * checks is down.
  *
  * @example
  * ```ts
@@ -95,7 +95,6 @@ export class CacheWorkerHealthIndicator implements OnModuleInit {
         failuresSinceLastSuccess: 0,
         lastSuccessfulRefreshAt: null,
         lastDumpWrittenAt: null,
-        lastDumpError: null,
       };
       this.histories.set(store.bucket, history);
       engineOf(store).observe({
@@ -108,11 +107,7 @@ export class CacheWorkerHealthIndicator implements OnModuleInit {
           }
           history.failedRefreshesInARow = failed > 0 && refreshed === 0 ? history.failedRefreshesInARow + 1 : 0;
         },
-        dumped: () => {
-          history.lastDumpWrittenAt = Date.now();
-          history.lastDumpError = null;
-        },
-        dumpFailed: (error) => (history.lastDumpError = error),
+        dumped: () => (history.lastDumpWrittenAt = Date.now()),
       });
     }
   }
@@ -149,10 +144,11 @@ export class CacheWorkerHealthIndicator implements OnModuleInit {
       const lastWrittenAt = history?.lastDumpWrittenAt ?? null;
       const ageMs = Date.now() - (lastWrittenAt ?? this.startedAt);
       const maxAgeMs = this.maxDumpAge(store.config);
+      if (stats.lastDumpError !== null) reasons.push(messages.healthDumpFailing(stats.lastDumpError));
       if (maxAgeMs !== null && ageMs > maxAgeMs) {
         reasons.push(lastWrittenAt === null ? messages.healthNoDumpYet(ageMs, maxAgeMs) : messages.healthDumpTooOld(ageMs, maxAgeMs));
       }
-      dump = { lastWrittenAt: iso(lastWrittenAt), ageMs, maxAgeMs, lastError: history?.lastDumpError ?? null, errors: stats.dumpErrors };
+      dump = { lastWrittenAt: iso(lastWrittenAt), ageMs, maxAgeMs, lastError: stats.lastDumpError, errors: stats.dumpErrors };
     }
 
     return {

@@ -17,6 +17,7 @@ export class StatsCounters {
   lastDumpAt: number | null = null;
   lastDumpBytes: number | null = null;
   lastDumpDurationMs: number | null = null;
+  lastDumpError: string | null = null;
   startedFrom: CacheWorkerStats['startedFrom'] = null;
 
   snapshot(bucket: string, size: number): CacheWorkerStats {
@@ -38,6 +39,7 @@ export class StatsCounters {
       lastDumpAt: this.lastDumpAt === null ? null : new Date(this.lastDumpAt),
       lastDumpBytes: this.lastDumpBytes,
       lastDumpDurationMs: this.lastDumpDurationMs,
+      lastDumpError: this.lastDumpError,
       startedFrom: this.startedFrom,
     };
   }
