@@ -31,3 +31,25 @@ export interface LoadFailure {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LoadResult<V, K = any> = LoadSuccess<K, V> | LoadFailure;
+
+/**
+ * A `LoadResult` as TypeScript infers it from a `load` written without a return type, where `ok: true`
+ * widens to `ok: boolean`. `CacheWorkerStore` accepts it, so such a `load` compiles; `value` is still
+ * checked against the store's value type, and the library reads `ok` at run time either way.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type InferredLoadResult<V, K = any> =
+  | {
+      /** `true`: the load succeeded. */
+      ok: boolean;
+      /** The value of the requested key. */
+      value: V;
+      /** Entries of other keys to store too. */
+      extra?: LoadExtra<K, V>;
+    }
+  | {
+      /** `false`: the load failed. */
+      ok: boolean;
+      /** What went wrong; callers get it as text. */
+      error: unknown;
+    };
