@@ -58,6 +58,8 @@ export const dumpUnreadable = (file: string, reason: string, keptAs: string | nu
 export const reviveFailed = (count: number, error: string) =>
   `revive threw for ${count} entries of the dump (first error: ${error}); those keys will load on demand`;
 export const reviveReturnedPromise = () => `revive returned a promise; it must return the value itself`;
+export const oldCorruptRemoved = (count: number) =>
+  `removed ${count} older unusable dumps kept aside (the newest three are kept)`;
 export const staleTempRemoved = (count: number) => `removed ${count} temporary dump files left by an interrupted write`;
 
 // Loads
@@ -150,6 +152,7 @@ export const observerThrew = (event: string, error: string) => `an integration l
 export const healthRefreshesFailed = (count: number) => `the last ${count} refreshes all failed`;
 export const healthDumpTooOld = (ageMs: number, limitMs: number) =>
   `the last dump is ${Math.round(ageMs)} ms old (limit ${limitMs} ms)`;
+export const healthDumpFailing = (error: string) => `the last dump write failed: ${error}`;
 export const healthNoDumpYet = (ageMs: number, limitMs: number) =>
   `no dump written in the ${Math.round(ageMs)} ms since startup (limit ${limitMs} ms)`;
 export const invalidIntegrationOption = (integration: string, field: string, expected: string, value: unknown) =>

@@ -15,7 +15,6 @@ interface BucketHistory {
   lastSuccessfulRefreshAt: number | null;
   /** Last dump written by this process (a dump read at startup does not count). */
   lastDumpWrittenAt: number | null;
-  lastDumpError: string | null;
 }
 
 /** The health of one bucket, as it appears in the health check's details. */
@@ -72,7 +71,6 @@ export class BucketHealthTracker {
         failuresSinceLastSuccess: 0,
         lastSuccessfulRefreshAt: null,
         lastDumpWrittenAt: null,
-        lastDumpError: null,
       };
       this.histories.set(store.bucket, history);
       engineOf(store).observe({
@@ -85,11 +83,7 @@ export class BucketHealthTracker {
           }
           history.failedRefreshesInARow = failed > 0 && refreshed === 0 ? history.failedRefreshesInARow + 1 : 0;
         },
-        dumped: () => {
-          history.lastDumpWrittenAt = Date.now();
-          history.lastDumpError = null;
-        },
-        dumpFailed: (error) => (history.lastDumpError = error),
+        dumped: () => (history.lastDumpWrittenAt = Date.now()),
       });
     }
   }
@@ -108,10 +102,11 @@ export class BucketHealthTracker {
       const lastWrittenAt = history?.lastDumpWrittenAt ?? null;
       const ageMs = Date.now() - (lastWrittenAt ?? this.startedAt);
       const maxAgeMs = this.maxDumpAge(store.config);
+      if (stats.lastDumpError !== null) reasons.push(messages.healthDumpFailing(stats.lastDumpError));
       if (maxAgeMs !== null && ageMs > maxAgeMs) {
         reasons.push(lastWrittenAt === null ? messages.healthNoDumpYet(ageMs, maxAgeMs) : messages.healthDumpTooOld(ageMs, maxAgeMs));
       }
-      dump = { lastWrittenAt: iso(lastWrittenAt), ageMs, maxAgeMs, lastError: history?.lastDumpError ?? null, errors: stats.dumpErrors };
+      dump = { lastWrittenAt: iso(lastWrittenAt), ageMs, maxAgeMs, lastError: stats.lastDumpError, errors: stats.dumpErrors };
     }
 
     return {

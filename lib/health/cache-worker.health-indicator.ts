@@ -9,8 +9,9 @@ export type { CacheWorkerBucketHealth } from './bucket-health.tracker.js';
 
 /**
  * A `@nestjs/terminus` health indicator for the cache workers of the application. A bucket is down
- * when its last `failedRefreshes` full refreshes all failed (the source is down), or when its dump
- * is older than `maxDumpAge`; the indicator is down when any bucket it checks is down.
+ * when its last `failedRefreshes` full refreshes all failed (the source is down), while its last dump
+ * write failed, or when its dump is older than `maxDumpAge`; the indicator is down when any bucket it
+ * checks is down.
  *
  * @example
  * ```ts

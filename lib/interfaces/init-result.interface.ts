@@ -35,3 +35,22 @@ export type InitResult<K = unknown, V = unknown> =
       /** Why the application must not start; bootstrap fails with it. */
       stop: string;
     };
+
+/**
+ * An `InitResult` as TypeScript infers it from an `init` written without a return type, where `ok: true`
+ * widens to `ok: boolean`. `CacheWorkerStore` accepts it, so such an `init` compiles; `seed` is still
+ * checked against the store's key and value types, and the library reads `ok` at run time either way.
+ */
+export type InferredInitResult<K = unknown, V = unknown> =
+  | {
+      /** `true`: continue. */
+      ok: boolean;
+      /** Entries to store and dump. */
+      seed?: InitSeed<K, V>;
+    }
+  | {
+      /** `false`: continue after logging `error`. */
+      ok: boolean;
+      /** What went wrong; logged as an error. */
+      error: unknown;
+    };

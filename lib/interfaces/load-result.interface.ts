@@ -53,3 +53,29 @@ export type LoadManyResult<V, K = any> =
   | ReadonlyMap<K, LoadResult<V, K>>
   | ReadonlyArray<LoadResult<V, K> | undefined>
   | Iterable<readonly [K, LoadResult<V, K>]>;
+
+/**
+ * A `LoadResult` as TypeScript infers it from a `load` written without a return type, where `ok: true`
+ * widens to `ok: boolean`. `CacheWorkerStore` accepts it, so such a `load` compiles; `value` is still
+ * checked against the store's value type, and the library reads `ok` at run time either way.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type InferredLoadResult<V, K = any> =
+  | {
+      /** `true`: the load succeeded. */
+      ok: boolean;
+      /** The value of the requested key. */
+      value: V;
+      /** Entries of other keys to store too. */
+      extra?: LoadExtra<K, V>;
+      /** This entry's own `maxAge` (ms), as in `LoadSuccess`. */
+      maxAge?: number | null;
+    }
+  | {
+      /** `false`: the load failed. */
+      ok: boolean;
+      /** What went wrong; callers get it as text. */
+      error: unknown;
+      /** How long (ms) reads get this error without a load, as in `LoadFailure`. */
+      retryAfter?: number | null;
+    };

@@ -46,6 +46,8 @@ export interface CacheWorkerStats {
   lastDumpBytes: number | null;
   /** Time the last dump took. */
   lastDumpDurationMs: number | null;
+  /** Why the last dump write failed (or, at startup, why its folder can't be written in); `null` once a write succeeds. */
+  lastDumpError: string | null;
   /** Where the bucket came from at startup (`snapshot`: the shared snapshot of cluster mode). */
   startedFrom: 'dump' | 'snapshot' | 'init' | 'empty' | null;
   /** Background reloads started by a read of an entry older than `refreshAfter`. */

@@ -9,8 +9,8 @@ import type {
   RefreshResult,
   SetOptions,
 } from '../interfaces/fetch-result.interface.js';
-import type { InitResult } from '../interfaces/init-result.interface.js';
-import type { LoadContext, LoadManyResult, LoadResult } from '../interfaces/load-result.interface.js';
+import type { InferredInitResult, InitResult } from '../interfaces/init-result.interface.js';
+import type { InferredLoadResult, LoadContext, LoadManyResult, LoadResult } from '../interfaces/load-result.interface.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
 import { notRegistered } from '../cache-worker.messages.js';
 import { CacheWorkerConfigError } from '../errors/cache-worker.errors.js';
@@ -32,7 +32,10 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
    * entries to store too) or `{ ok: false, error }`. Throwing, rejecting or timing out is caught and
    * becomes `{ ok: false, error }`. The signal fires on timeout and at shutdown.
    */
-  abstract load(key: K, context: LoadContext): LoadResult<V, K> | Promise<LoadResult<V, K>>;
+  abstract load(
+    key: K,
+    context: LoadContext,
+  ): LoadResult<V, K> | InferredLoadResult<V, K> | Promise<LoadResult<V, K> | InferredLoadResult<V, K>>;
 
   /**
    * Optional: loads many keys in one call of the source (`WHERE id IN (...)`, a bulk endpoint, `MGET`).
@@ -45,7 +48,7 @@ export abstract class CacheWorkerStore<K = unknown, V = unknown> {
   loadMany?(keys: K[], context: LoadContext): LoadManyResult<V, K> | Promise<LoadManyResult<V, K>>;
 
   /** Optional: runs at startup only when no dump was loaded; may seed the bucket. */
-  init?(config: CacheWorkerConfig): InitResult<K, V> | Promise<InitResult<K, V>>;
+  init?(config: CacheWorkerConfig): InitResult<K, V> | InferredInitResult<K, V> | Promise<InitResult<K, V> | InferredInitResult<K, V>>;
 
   /** Optional: during a full refresh, return `false` to keep `oldValue` instead of `newValue`. */
   refreshFilter?(key: K, newValue: V, oldValue: V): boolean;

@@ -19,6 +19,7 @@ export class StatsCounters {
   lastDumpAt: number | null = null;
   lastDumpBytes: number | null = null;
   lastDumpDurationMs: number | null = null;
+  lastDumpError: string | null = null;
   startedFrom: CacheWorkerStats['startedFrom'] = null;
   refreshesOnRead = 0;
   backoffHits = 0;
@@ -48,6 +49,7 @@ export class StatsCounters {
       lastDumpAt: this.lastDumpAt === null ? null : new Date(this.lastDumpAt),
       lastDumpBytes: this.lastDumpBytes,
       lastDumpDurationMs: this.lastDumpDurationMs,
+      lastDumpError: this.lastDumpError,
       startedFrom: this.startedFrom,
       refreshesOnRead: this.refreshesOnRead,
       backoffHits: this.backoffHits,

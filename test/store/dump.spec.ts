@@ -291,7 +291,8 @@ describe('dumps', () => {
   });
 
   it('a dump that cannot be written is logged, dump() resolves with the error, and the bucket keeps serving', async () => {
-    const file = join(dir, 'missing-folder', 'x.dump');
+    await writeFile(join(dir, 'a-file'), 'where the folder should be');
+    const file = join(dir, 'a-file', 'x.dump');
     const { engine, logger } = await startEngine<string, string>({ load: () => ({ ok: true, value: 'v' }) }, { file });
     engine.set('a', 'A');
     const result = await engine.dump();

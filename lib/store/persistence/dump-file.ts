@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../../errors/cache-worker.errors.js';
 import * as messages from '../../cache-worker.messages.js';
 import { encodeChunks, encodeHeader, headerLength, MAX_HEADER, type DumpSource } from './dump-codec.js';
 import { checkDumpSize, decodeHeader, PayloadDecoder, readHeader, type DecodedDump, type DumpHeader } from './dump-decoder.js';
+import { createDumpFolder } from './dump-folder.js';
 const TEMP_MARK = '.tmp-';
+const CORRUPT_MARK = '.corrupt-';
+/** Unusable dumps kept aside per dump file, the newest ones: enough to look into a recurring fault, without filling the disk. */
+const CORRUPT_KEPT = 3;
 const FILE_MODE = 0o600;
 
 export interface DumpWriteReport {
@@ -27,7 +31,7 @@ export async function writeDumpFile(
   entries: DumpSource,
 ): Promise<DumpWriteReport> {
   const temp = `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
-  const handle = await open(temp, 'w', FILE_MODE);
+  const handle = await openCreatingFolder(temp);
   const report: DumpWriteReport = { entries: 0, bytes: 0, leftOut: 0, firstLeftOutError: null };
   try {
     const start = headerLength(bucket);
@@ -58,6 +62,17 @@ export async function writeDumpFile(
     await handle.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw error;
+  }
+}
+
+/** Opens a new temporary file; a missing folder (never made, or removed since) is created first. */
+async function openCreatingFolder(temp: string): Promise<FileHandle> {
+  try {
+    return await open(temp, 'w', FILE_MODE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await createDumpFolder(temp);
+    return open(temp, 'w', FILE_MODE);
   }
 }
 
@@ -117,7 +132,7 @@ async function readFully(handle: FileHandle, buffer: Buffer): Promise<Buffer> {
 
 /** Moves an unusable dump aside as `<file>.corrupt-<timestamp>`; returns the new path, or null if it could not. */
 export async function quarantineDumpFile(file: string): Promise<string | null> {
-  const target = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const target = `${file}${CORRUPT_MARK}${new Date().toISOString().replace(/[:.]/g, '-')}`;
   try {
     await rename(file, target);
     return target;
@@ -126,18 +141,31 @@ export async function quarantineDumpFile(file: string): Promise<string | null> {
   }
 }
 
+/**
+ * Removes the files moved aside from this dump but the newest `CORRUPT_KEPT` (their timestamps sort by time);
+ * returns how many. A directory moved aside is never removed.
+ */
+export async function removeOldCorruptFiles(file: string): Promise<number> {
+  const files: string[] = [];
+  for (const name of (await namesBeside(file, CORRUPT_MARK)).sort()) {
+    const path = join(dirname(file), name);
+    if (await lstat(path).then((info) => info.isFile(), () => false)) files.push(path);
+  }
+  let removed = 0;
+  for (const path of files.slice(0, -CORRUPT_KEPT)) {
+    await unlink(path).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
 /** Removes temporary files of this dump left by writers that no longer run; returns how many. */
 export async function removeStaleTempFiles(file: string): Promise<number> {
   const prefix = `${basename(file)}${TEMP_MARK}`;
-  let names: string[];
-  try {
-    names = await readdir(dirname(file));
-  } catch {
-    return 0;
-  }
   let removed = 0;
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
+  for (const name of await namesBeside(file, TEMP_MARK)) {
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (pid !== process.pid && isRunning(pid)) continue; // our own pid: left by an earlier process that had it
     await unlink(join(dirname(file), name)).then(
@@ -146,6 +174,16 @@ export async function removeStaleTempFiles(file: string): Promise<number> {
     );
   }
   return removed;
+}
+
+/** The names in the dump's folder that start with the dump's own name and `mark`; none if the folder can't be read. */
+async function namesBeside(file: string, mark: string): Promise<string[]> {
+  const prefix = `${basename(file)}${mark}`;
+  try {
+    return (await readdir(dirname(file))).filter((name) => name.startsWith(prefix));
+  } catch {
+    return [];
+  }
 }
 
 function isRunning(pid: number): boolean {

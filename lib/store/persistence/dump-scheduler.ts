@@ -9,6 +9,7 @@ import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import type { DumpSource } from './dump-codec.js';
 import { writeDumpFile } from './dump-file.js';
+import { prepareDumpFolder } from './dump-folder.js';
 
 /**
  * When and how one bucket's dump is written: changes ask for a dump that is coalesced into one write
@@ -86,6 +87,7 @@ export class DumpScheduler {
       this.counters.lastDumpBytes = written.bytes;
       this.counters.lastDumpDurationMs = durationMs;
       this.lastFailure = null;
+      this.counters.lastDumpError = null;
       if (written.leftOut > 0) this.logger.warn(messages.dumpLeftOut(written.leftOut, written.firstLeftOutError ?? ''));
       this.logger.debug(messages.dumpWritten(written.entries, written.bytes, durationMs));
       const result = { ok: true as const, entries: written.entries, bytes: written.bytes, durationMs, leftOut: written.leftOut };
@@ -93,11 +95,31 @@ export class DumpScheduler {
       return result;
     } catch (error) {
       this.counters.dumpErrors++;
-      const kind = (error as NodeJS.ErrnoException).code ?? describeError(error);
-      if (kind !== this.lastFailure) this.logger.error(messages.dumpWriteFailed(file, describeError(error)));
-      this.lastFailure = kind;
-      this.report.dumpFailed(describeError(error));
-      return { ok: false, error: describeError(error) };
+      return this.failed(error);
     }
+  }
+
+  /**
+   * At startup: creates the dump's folder when it is missing. A folder that can't be created or written in
+   * is reported like a failed write (an error, `lastDumpError`, observers), at once rather than at the first
+   * dump; it is not counted in `dumpErrors`, which counts writes.
+   */
+  async prepareFolder(): Promise<void> {
+    try {
+      await prepareDumpFolder(this.config.file!);
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  /** A failure: logged once per kind (again after a success), kept as `lastDumpError`, reported. */
+  private failed(error: unknown): DumpResult {
+    const text = describeError(error);
+    this.counters.lastDumpError = text;
+    const kind = (error as NodeJS.ErrnoException).code ?? text;
+    if (kind !== this.lastFailure) this.logger.error(messages.dumpWriteFailed(this.config.file!, text));
+    this.lastFailure = kind;
+    this.report.dumpFailed(text);
+    return { ok: false, error: text };
   }
 }

@@ -9,7 +9,7 @@ import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import type { StoreCallbacks } from '../store-callbacks.js';
 import { entryAge, type DecodedDump } from './dump-decoder.js';
-import { quarantineDumpFile, readDumpFile, removeStaleTempFiles } from './dump-file.js';
+import { quarantineDumpFile, readDumpFile, removeOldCorruptFiles, removeStaleTempFiles } from './dump-file.js';
 import type { DumpScheduler } from './dump-scheduler.js';
 import { eachRevived } from './revive.js';
 
@@ -32,6 +32,7 @@ export class StartUp<K, V> {
     const started = performance.now();
     let local: DecodedDump | null = null;
     if (file && cacheEnabled) {
+      await this.dumps.prepareFolder();
       const removed = await removeStaleTempFiles(file);
       if (removed > 0) this.logger.debug(messages.staleTempRemoved(removed));
       local = await this.readDump(file);
@@ -104,6 +105,8 @@ export class StartUp<K, V> {
       const reason = error instanceof CacheWorkerDumpError ? error.message : describeError(error);
       const keptAs = await quarantineDumpFile(file);
       this.logger.warn(messages.dumpUnreadable(file, reason, keptAs));
+      const removed = await removeOldCorruptFiles(file);
+      if (removed > 0) this.logger.debug(messages.oldCorruptRemoved(removed));
       return null;
     }
   }

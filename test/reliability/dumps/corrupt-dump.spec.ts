@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
-import { access, chmod, constants, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
@@ -159,6 +159,31 @@ describe('a corrupt dump never stops the app and is kept for inspection (propert
 
   it('an empty file', async () => {
     await expectRejectedAtStart(Buffer.alloc(0), 'too short for a dump (0 bytes)');
+  });
+});
+
+describe('the unusable dumps kept aside', () => {
+  it('are the newest three per dump file; older ones are removed, other files and folders are left alone', async () => {
+    const file = await caseFile();
+    const folder = join(file, '..');
+    await mkdir(`${file}.corrupt-0000-01-01T00-00-00-000Z`); // a folder moved aside: never removed
+    await writeFile(join(folder, 'other.dump.corrupt-0000-01-01T00-00-00-000Z'), 'another dump file’s'); // not ours
+    const keptContents = async () => {
+      const names = (await readdir(folder)).filter((name) => name.startsWith('guarded.dump.corrupt-') && !name.startsWith('guarded.dump.corrupt-0000'));
+      return Promise.all(names.sort().map((name) => readFile(join(folder, name), 'utf8')));
+    };
+    for (let start = 1; start <= 5; start++) {
+      await writeFile(file, `corrupt dump number ${start}`);
+      const { engine, logger } = await startEngine({ load: () => ({ ok: false, error: 'not used' }) }, { bucket: 'guarded', file });
+      expect(logger.at('warn', "can't be used")).toHaveLength(1);
+      if (start > 3) expect(logger.at('debug', 'removed 1 older unusable dumps kept aside')).toHaveLength(1);
+      await engine.close();
+      await rm(file, { force: true });
+      await new Promise((resolve) => setTimeout(resolve, 2)); // each start its own millisecond: its own name
+    }
+    expect(await keptContents()).toEqual(['corrupt dump number 3', 'corrupt dump number 4', 'corrupt dump number 5']);
+    expect((await stat(`${file}.corrupt-0000-01-01T00-00-00-000Z`)).isDirectory()).toBe(true);
+    expect(await readFile(join(folder, 'other.dump.corrupt-0000-01-01T00-00-00-000Z'), 'utf8')).toBe('another dump file’s');
   });
 });
 

@@ -31,39 +31,41 @@ describe('dump write failures', () => {
     await store.fetch('a');
     expect((await store.dump()).ok).toBe(true);
 
-    // 1. The folder is gone.
+    // 1. A file where the folder was (so it can't be made again).
     await rm(dir, { recursive: true });
+    await writeFile(dir, 'not a folder');
     const missing = [await store.dump(), await store.dump(), await store.dump()];
     expect(missing.map((result) => result.ok)).toEqual([false, false, false]);
-    expect(missing[0]).toEqual({ ok: false, error: expect.stringContaining('ENOENT') });
+    expect(missing[0]).toEqual({ ok: false, error: expect.stringContaining('ENOTDIR') });
     expect(failureLines(logger)).toHaveLength(1);
     expect(failureLines(logger)[0]).toMatchObject({ context: 'CacheWorker:orders', message: expect.stringContaining(`dump to ${file} failed`) });
-    expect(store.stats().dumpErrors).toBe(3);
+    expect(store.stats()).toMatchObject({ dumpErrors: 3, lastDumpError: expect.stringContaining('ENOTDIR') });
     expect(await store.fetch('b')).toEqual({ ok: true, value: 'b@v1' }); // still serving, and storing
     expect(await store.fullRefresh()).toMatchObject({ refreshed: 2, failed: 0 }); // its dump fails too, quietly
 
-    // 2. A file where the folder was: another kind, logged once more.
-    await writeFile(dir, 'not a folder');
-    expect(await store.dump()).toEqual({ ok: false, error: expect.stringContaining('ENOTDIR') });
-    expect(await store.dump()).toEqual({ ok: false, error: expect.stringContaining('ENOTDIR') });
+    // 2. A folder where the dump file goes: another kind, logged once more.
+    await rm(dir);
+    await mkdir(file, { recursive: true });
+    expect(await store.dump()).toEqual({ ok: false, error: expect.stringContaining('EISDIR') });
+    expect(await store.dump()).toEqual({ ok: false, error: expect.stringContaining('EISDIR') });
     expect(failureLines(logger)).toHaveLength(2);
     expect(store.stats().dumpErrors).toBe(6);
 
     // 3. Back to normal: the next write succeeds, holds everything, and leaves no temporary file.
-    await rm(dir);
-    await mkdir(dir);
+    await rm(file, { recursive: true });
     store.set('c', 'set while failing');
     expect((await store.dump()).ok).toBe(true);
     const dump = await readDumpFile(file, 'orders');
     expect(dump.flat).toEqual(['a', 'a@v1', 'b', 'b@v1', 'c', 'set while failing']);
     expect(await readdir(dir)).toEqual(['orders.dump']);
-    expect(store.stats()).toMatchObject({ dumpErrors: 6, dumps: 2 });
+    expect(store.stats()).toMatchObject({ dumpErrors: 6, dumps: 2, lastDumpError: null });
 
     // 4. The same kind again after a success is news again.
     await rm(dir, { recursive: true });
+    await writeFile(dir, 'not a folder');
     expect((await store.dump()).ok).toBe(false);
     expect(failureLines(logger)).toHaveLength(3);
-    await mkdir(dir);
+    await rm(dir);
     await app.close(); // the final dump goes through
     expect((await readDumpFile(file, 'orders')).flat).toHaveLength(6);
   });

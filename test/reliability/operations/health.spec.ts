@@ -108,15 +108,21 @@ describe('CacheWorkerHealthIndicator with @nestjs/terminus', () => {
     expect(up.body.details.cache.buckets.prices).toMatchObject({ status: 'up', failedRefreshesInARow: 0, failuresSinceLastSuccess: 0 });
   });
 
-  it('is down when no dump could be written for longer than maxDumpAge, with the last error', async () => {
+  it('is down while its last dump write failed, and when no dump was written for longer than maxDumpAge', async () => {
     const store = app.get(RatesStore);
     await rm(dumpDir, { recursive: true });
     await writeFile(dumpDir, 'a file where the dump folder was');
     expect((await store.dump()).ok).toBe(false);
-    await waitFor(async () => (await getHealth()).status === 503, 'the dump to be older than maxDumpAge');
+    const failing = await getHealth();
+    expect(failing.status).toBe(503);
+    expect(failing.body.details.cache.buckets.rates.reasons).toEqual([expect.stringMatching(/^the last dump write failed: ENOTDIR/)]);
+    await waitFor(async () => (await getHealth()).body.details.cache.buckets.rates.reasons.length === 2, 'the dump to be older than maxDumpAge');
     const down = (await getHealth()).body.details.cache.buckets.rates;
     expect(down.status).toBe('down');
-    expect(down.reasons).toEqual([expect.stringMatching(/^the last dump is \d+ ms old \(limit 1500 ms\)$/)]);
+    expect(down.reasons).toEqual([
+      expect.stringMatching(/^the last dump write failed: ENOTDIR/),
+      expect.stringMatching(/^the last dump is \d+ ms old \(limit 1500 ms\)$/),
+    ]);
     expect(down.dump).toMatchObject({ lastError: expect.stringContaining('ENOTDIR'), errors: 1, maxAgeMs: 1_500 });
 
     await rm(dumpDir);

@@ -3,7 +3,7 @@ import { Controller, Get, Inject, type INestApplication, Param } from '@nestjs/c
 import { Test } from '@nestjs/testing';
 import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { CacheWorker, CacheWorkerConfigError, CacheWorkerModule, CacheWorkerStore, type LoadResult } from '../../../lib/index.js';
@@ -231,13 +231,15 @@ describe('OpenTelemetry spans', () => {
   });
 
   it('records dumps with their entries and bytes, and a failed dump with its error', async () => {
-    const file = join(temp.dir, 'dumps', 'widgets.dump');
-    const Store = tracedStore({ bucket: 'dumps', file });
+    const folder = join(temp.dir, 'dumps');
+    const Store = tracedStore({ bucket: 'dumps', file: join(folder, 'widgets.dump') });
+    await writeFile(folder, 'a file where the dump folder should be');
     const app = await boot([CacheWorkerModule.forFeature([Store]), CacheWorkerOtelModule.forRoot()]);
     const store = app.get(Store);
     store.set('a', 'A');
-    const failedDump = await store.dump(); // its folder does not exist yet
-    await mkdir(join(temp.dir, 'dumps'));
+    const failedDump = await store.dump(); // its folder can't be made: a file has its name
+    await rm(folder);
+    await mkdir(folder);
     const written = await store.dump();
     expect(failedDump.ok).toBe(false);
     expect(written.ok).toBe(true);
