@@ -18,7 +18,8 @@ import { entriesOf } from './entries-of.js';
 import { Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
-import { DumpScheduler, eachRevived, eachRevivedInSlices, encodeChunks, StartUp, type DecodedDump, type EncodedChunk } from './persistence/index.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { DumpScheduler, eachRevivedInSlices, encodeChunks, StartUp, type DecodedChunks, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
@@ -26,8 +27,8 @@ import { ValueKeyedMap } from './value-keyed-map.js';
 
 export type { StoreCallbacks } from './store-callbacks.js';
 
-/** Entries applied from a snapshot between two turns of the event loop: a few milliseconds of work. */
-const SNAPSHOT_SLICE_ENTRIES = 10_000;
+/** Keys checked against a snapshot between two turns of the event loop: a few milliseconds of work. */
+const SNAPSHOT_SLICE_KEYS = 10_000;
 
 /**
  * The cache engine of one bucket, as the store calls it: it wires the bucket's entries, its loads,
@@ -122,6 +123,8 @@ export class CacheEngine<K, V> {
           return Promise.resolve({ ok: true, value: value as V });
         }
       }
+      const filling = this.startUp.filling;
+      if (filling !== null) return filling.then(() => this.fetch(key, options));
       this.counters.misses++;
       return this.flights.fetch(key, options);
     } catch (error) {
@@ -139,6 +142,8 @@ export class CacheEngine<K, V> {
       this.logger.warn(messages.invalidKeys(this.config.bucket, 'fetchMany'));
       return Promise.resolve([]);
     }
+    const filling = this.startUp.filling;
+    if (filling !== null) return filling.then(() => this.fetchMany(list, options));
     const reload = options?.reload === true;
     const results = new Array<FetchResult<V> | Promise<FetchResult<V>>>(list.length);
     let loading = false;
@@ -165,6 +170,7 @@ export class CacheEngine<K, V> {
   }
 
   async fetchNoSave(key: K, options?: FetchOptions): Promise<FetchNoSaveResult<V>> {
+    if (this.startUp.filling !== null) await this.startUp.filling;
     try {
       if (options?.reload !== true) {
         const value = this.bucket.read(key);
@@ -255,32 +261,28 @@ export class CacheEngine<K, V> {
   }
 
   /**
-   * Applies another instance's snapshot (keys and values alternating, as in a dump): the bucket takes
-   * the snapshot's content, except the keys `changedSince` names (changed here after the snapshot was
-   * encoded), which keep what they have here, whether a value or nothing. Works in slices with turns
-   * of the event loop between them, so reads go on; `changedSince` is asked when a key's turn comes.
+   * Applies another instance's snapshot (its chunks, as read from it): the bucket takes the snapshot's
+   * content, except the keys `changedSince` names (changed here after the snapshot was encoded), which
+   * keep what they have here, whether a value or nothing. Works in slices with turns of the event loop
+   * between them, so reads go on; `changedSince` is asked when a key's turn comes.
    */
-  async applySnapshot(flat: unknown[], changedSince: (key: K) => boolean): Promise<void> {
+  async applySnapshot(snapshot: DecodedChunks, changedSince: (key: K) => boolean): Promise<void> {
     const inSnapshot = new ValueKeyedMap<K, true>();
     let updated = false;
-    await eachRevivedInSlices<K, V>(
-      flat,
-      this.revive,
-      this.logger,
-      (key, value) => {
-        inSnapshot.set(key, true);
-        if (changedSince(key)) return;
-        // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
-        if (this.bucket.has(key)) this.bucket.update(key, value);
-        else this.bucket.set(key, value);
-        updated = true;
-      },
-      SNAPSHOT_SLICE_ENTRIES,
-    );
-    for (const key of this.keys()) {
-      if (inSnapshot.has(key) || changedSince(key)) continue;
-      this.bucket.delete(key);
+    await eachRevivedInSlices<K, V>(snapshot.chunks, this.revive, this.logger, (key, value) => {
+      inSnapshot.set(key, true);
+      if (changedSince(key)) return;
+      // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
+      if (this.bucket.has(key)) this.bucket.update(key, value);
+      else this.bucket.set(key, value);
       updated = true;
+    });
+    const resident = this.keys();
+    for (let i = 0; i < resident.length; i++) {
+      if (i > 0 && i % SNAPSHOT_SLICE_KEYS === 0) await nextTurn();
+      const key = resident[i]!;
+      if (inSnapshot.has(key) || changedSince(key)) continue;
+      if (this.bucket.delete(key)) updated = true;
     }
     if (updated) this.dumps.schedule();
   }
@@ -333,7 +335,7 @@ export class CacheEngine<K, V> {
   }
 
   /** Startup: fills the bucket from its dump, the `shared` snapshot (cluster mode) or `init`. */
-  start(shared?: () => Promise<DecodedDump | null>): Promise<void> {
+  start(shared?: () => Promise<DecodedChunks | null>): Promise<void> {
     return this.startUp.run(shared);
   }
 

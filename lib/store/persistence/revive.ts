@@ -3,6 +3,7 @@ import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import { isThenable } from '../loading/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
+import { decodeChunkKeys } from './dump-decoder.js';
 
 type Revive<V> = ((value: unknown) => V) | undefined;
 
@@ -18,38 +19,45 @@ interface Failures {
  */
 export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: CacheWorkerLogger, store: (key: K, value: V) => void): void {
   const failures: Failures = { count: 0, first: '' };
-  reviveRange(flat, 0, flat.length, revive, failures, store);
+  reviveEach(flat, revive, failures, store);
   report(failures, logger);
 }
 
+/** Entries revived between two turns of the event loop: a few milliseconds of work. */
+const SLICE_ENTRIES = 10_000;
+
 /**
- * The same in slices of `sliceEntries` entries with a turn of the event loop between two, for a
- * bucket that serves reads meanwhile.
+ * The same over the `chunks` of a snapshot (keys not yet decoded), in slices of about
+ * `SLICE_ENTRIES` entries with a turn of the event loop between two, for a bucket that serves reads
+ * or hears from Redis meanwhile.
  */
 export async function eachRevivedInSlices<K, V>(
-  flat: unknown[],
+  chunks: unknown[][],
   revive: Revive<V>,
   logger: CacheWorkerLogger,
   store: (key: K, value: V) => void,
-  sliceEntries: number,
 ): Promise<void> {
   const failures: Failures = { count: 0, first: '' };
-  for (let from = 0; from < flat.length; from += sliceEntries * 2) {
-    if (from > 0) await nextTurn();
-    reviveRange(flat, from, Math.min(flat.length, from + sliceEntries * 2), revive, failures, store);
+  let sinceTurn = 0;
+  for (const chunk of chunks) {
+    if (sinceTurn >= SLICE_ENTRIES) {
+      await nextTurn();
+      sinceTurn = 0;
+    }
+    decodeChunkKeys(chunk);
+    reviveEach(chunk, revive, failures, store);
+    sinceTurn += chunk.length / 2;
   }
   report(failures, logger);
 }
 
-function reviveRange<K, V>(
+function reviveEach<K, V>(
   flat: unknown[],
-  from: number,
-  to: number,
   revive: Revive<V>,
   failures: Failures,
   store: (key: K, value: V) => void,
 ): void {
-  for (let i = from; i < to; i += 2) {
+  for (let i = 0; i < flat.length; i += 2) {
     let value = flat[i + 1] as V;
     if (revive) {
       try {

@@ -8,10 +8,10 @@ import { entriesOf } from '../entries-of.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import type { StoreCallbacks } from '../store-callbacks.js';
-import type { DecodedDump } from './dump-decoder.js';
+import type { DecodedChunks, DecodedDump } from './dump-decoder.js';
 import { quarantineDumpFile, readDumpFile, removeStaleTempFiles } from './dump-file.js';
 import type { DumpScheduler } from './dump-scheduler.js';
-import { eachRevived } from './revive.js';
+import { eachRevived, eachRevivedInSlices } from './revive.js';
 
 /**
  * How a bucket is filled at startup: from the `shared` snapshot (cluster mode) when there is one, else
@@ -27,7 +27,23 @@ export class StartUp<K, V> {
     private readonly dumps: DumpScheduler,
   ) {}
 
-  async run(shared?: () => Promise<DecodedDump | null>): Promise<void> {
+  /**
+   * While the bucket is being filled from its dump or the shared snapshot: settles once it is filled
+   * (or neither could be read), so a read that misses meanwhile waits for it instead of loading the key.
+   */
+  filling: Promise<void> | null = null;
+
+  async run(shared?: () => Promise<DecodedChunks | null>): Promise<void> {
+    const stored = this.fillFromStored(shared);
+    const done = () => void (this.filling = null);
+    this.filling = stored.then(done, done);
+    if (await stored) return;
+    this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
+    await this.runInit(); // not while reads wait: init may read
+  }
+
+  /** Fills the bucket from the shared snapshot or the dump; false when there was neither. */
+  private async fillFromStored(shared?: () => Promise<DecodedChunks | null>): Promise<boolean> {
     const { file, cacheEnabled } = this.config;
     const started = performance.now();
     let local: DecodedDump | null = null;
@@ -40,21 +56,22 @@ export class StartUp<K, V> {
     // The shared snapshot is the cluster's state; the local dump is for when Redis has none. Their
     // times come from two machines' clocks, which can't be compared.
     if (remote !== null) {
-      this.fill(remote);
+      const hadDump = local !== null;
+      local = null; // not held through the fill
+      await this.fillInSlices(remote);
       this.counters.startedFrom = 'snapshot';
       this.logger.log(messages.snapshotLoaded(this.bucket.size, performance.now() - started));
-      if (local !== null) this.dumps.schedule(); // bring the dump on disk up to date
-      return;
+      if (hadDump) this.dumps.schedule(); // bring the dump on disk up to date
+      return true;
     }
     if (local !== null) {
       this.fill(local);
       this.counters.startedFrom = 'dump';
       this.counters.lastDumpAt = local.createdAt;
       this.logger.log(messages.dumpLoaded(this.bucket.size, file!, performance.now() - started));
-      return;
+      return true;
     }
-    this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
-    await this.runInit();
+    return false;
   }
 
   /** A bounded bucket keeps the entries its dump ranks first (a smaller bound than the writer's keeps the best). */
@@ -64,13 +81,34 @@ export class StartUp<K, V> {
       eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => this.bucket.set(key, value));
       return;
     }
+    const ranked = this.ranked();
+    eachRevived<K, V>(dump.flat, revive, this.logger, ranked.add);
+    ranked.fill();
+  }
+
+  /** `fill` for the shared snapshot, in slices with turns of the event loop between them: the instance keeps hearing from Redis. */
+  private async fillInSlices(snapshot: DecodedChunks): Promise<void> {
+    const { revive } = this.callbacks;
+    if (!this.bucket.bounded) {
+      await eachRevivedInSlices<K, V>(snapshot.chunks, revive, this.logger, (key, value) => this.bucket.set(key, value));
+      return;
+    }
+    const ranked = this.ranked();
+    await eachRevivedInSlices<K, V>(snapshot.chunks, revive, this.logger, ranked.add);
+    ranked.fill();
+  }
+
+  /** Gathers the entries of a bounded bucket in their dump's order, to fill it with those ranked first. */
+  private ranked(): { add: (key: K, value: V) => void; fill: () => void } {
     const keys: K[] = [];
     const values: V[] = [];
-    eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => {
-      keys.push(key);
-      values.push(value);
-    });
-    this.bucket.fillRanked(keys, values);
+    return {
+      add: (key, value) => {
+        keys.push(key);
+        values.push(value);
+      },
+      fill: () => this.bucket.fillRanked(keys, values),
+    };
   }
 
   /** Reads this bucket's dump; a missing or unusable one (moved aside) gives null. */
