@@ -21,7 +21,7 @@ async function createInstance(redisUrl: string, namespace: string, seed?: string
       counter.loads++;
       return { ok: true, value: { key, by: 'the source', n: -1 } };
     }
-    init(): InitResult<string, Item> {
+    override init(): InitResult<string, Item> {
       if (seed === undefined) return undefined;
       return { ok: true, seed: new Map(Array.from({ length: ENTRIES }, (_, i) => [keyOf(i), item(i, seed)])) };
     }
