@@ -19,7 +19,7 @@ import { Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DumpScheduler, eachRevivedInSlices, encodeChunks, StartUp, type DecodedChunks, type EncodedChunk } from './persistence/index.js';
+import { DumpScheduler, eachChunkInSlices, eachRevivedInSlices, encodeChunks, StartUp, type DecodedChunks, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
@@ -267,24 +267,43 @@ export class CacheEngine<K, V> {
    * between them, so reads go on; `changedSince` is asked when a key's turn comes.
    */
   async applySnapshot(snapshot: DecodedChunks, changedSince: (key: K) => boolean): Promise<void> {
-    const inSnapshot = new ValueKeyedMap<K, true>();
     let updated = false;
     await eachRevivedInSlices<K, V>(snapshot.chunks, this.revive, this.logger, (key, value) => {
-      inSnapshot.set(key, true);
       if (changedSince(key)) return;
       // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
       if (this.bucket.has(key)) this.bucket.update(key, value);
       else this.bucket.set(key, value);
       updated = true;
     });
-    const resident = this.keys();
-    for (let i = 0; i < resident.length; i++) {
-      if (i > 0 && i % SNAPSHOT_SLICE_KEYS === 0) await nextTurn();
-      const key = resident[i]!;
-      if (inSnapshot.has(key) || changedSince(key)) continue;
+    for (const key of await this.residentKeysOutside(snapshot.chunks)) {
+      if (changedSince(key)) continue;
       if (this.bucket.delete(key)) updated = true;
     }
     if (updated) this.dumps.schedule();
+  }
+
+  /**
+   * The resident keys that `chunks` (a snapshot's, keys decoded) lack, found in slices. Usually there
+   * are none, and counting the snapshot's resident keys tells so: no set of a snapshot's keys is built
+   * then, whose growth past a million keys alone would stop the event loop.
+   */
+  private async residentKeysOutside(chunks: unknown[][]): Promise<K[]> {
+    let held = 0;
+    await eachChunkInSlices(chunks, (chunk) => {
+      for (let i = 0; i < chunk.length; i += 2) if (this.bucket.has(chunk[i] as K)) held++;
+    });
+    if (held === this.bucket.size) return [];
+    const inSnapshot = new ValueKeyedMap<K, true>();
+    await eachChunkInSlices(chunks, (chunk) => {
+      for (let i = 0; i < chunk.length; i += 2) inSnapshot.set(chunk[i] as K, true);
+    });
+    const resident = this.keys();
+    const outside: K[] = [];
+    for (let i = 0; i < resident.length; i++) {
+      if (i > 0 && i % SNAPSHOT_SLICE_KEYS === 0) await nextTurn();
+      if (!inSnapshot.has(resident[i]!)) outside.push(resident[i]!);
+    }
+    return outside;
   }
 
   /** The entries as the chunks of a dump payload, each encoded when pulled: cluster mode streams its snapshot from them. */

@@ -23,13 +23,12 @@ export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: Ca
   report(failures, logger);
 }
 
-/** Entries revived between two turns of the event loop: a few milliseconds of work. */
+/** Entries gone through between two turns of the event loop: a few milliseconds of work. */
 const SLICE_ENTRIES = 10_000;
 
 /**
- * The same over the `chunks` of a snapshot (keys not yet decoded), in slices of about
- * `SLICE_ENTRIES` entries with a turn of the event loop between two, for a bucket that serves reads
- * or hears from Redis meanwhile.
+ * The same over the `chunks` of a snapshot (keys not yet decoded), in slices with a turn of the event
+ * loop between two, for a bucket that serves reads or hears from Redis meanwhile.
  */
 export async function eachRevivedInSlices<K, V>(
   chunks: unknown[][],
@@ -38,17 +37,24 @@ export async function eachRevivedInSlices<K, V>(
   store: (key: K, value: V) => void,
 ): Promise<void> {
   const failures: Failures = { count: 0, first: '' };
+  await eachChunkInSlices(chunks, (chunk) => {
+    decodeChunkKeys(chunk);
+    reviveEach(chunk, revive, failures, store);
+  });
+  report(failures, logger);
+}
+
+/** Hands `visit` the chunks (keys and values alternating), about `SLICE_ENTRIES` entries between two turns of the event loop. */
+export async function eachChunkInSlices(chunks: unknown[][], visit: (chunk: unknown[]) => void): Promise<void> {
   let sinceTurn = 0;
   for (const chunk of chunks) {
     if (sinceTurn >= SLICE_ENTRIES) {
       await nextTurn();
       sinceTurn = 0;
     }
-    decodeChunkKeys(chunk);
-    reviveEach(chunk, revive, failures, store);
+    visit(chunk);
     sinceTurn += chunk.length / 2;
   }
-  report(failures, logger);
 }
 
 function reviveEach<K, V>(
