@@ -150,8 +150,8 @@ export class SnapshotStore {
 
   /**
    * The newest snapshot, decoded as its values arrive one by one (no buffer of the whole of it), a
-   * slice of a value between two turns of the event loop, or
-   * why it can't be used (a value missing, corrupt), or null when there is none. Rejects when Redis fails.
+   * slice of a value between two turns of the event loop; or why it can't be used (a value missing,
+   * corrupt), or null when there is none. Rejects when Redis fails.
    */
   async read(bucket: string): Promise<StoredSnapshot | null> {
     const fields = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'bytes', 'seen');
