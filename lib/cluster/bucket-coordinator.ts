@@ -1,7 +1,7 @@
 import type { BucketChange, EngineObserver } from '../store/engine-observer.js';
 import type { CacheEngine } from '../store/cache-engine.js';
 import type { SnapshotApplyResult, SnapshotPublishResult } from '../store/engine-tracer.js';
-import type { DecodedDump } from '../store/persistence/index.js';
+import type { DecodedChunks } from '../store/persistence/index.js';
 import type { CacheWorkerLogger } from '../store/logger.interface.js';
 import { describeError } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
@@ -80,7 +80,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   }
 
   /** The shared snapshot for a warm start, or null when there is none, it is unusable or Redis is unreachable. */
-  readonly sharedSnapshot = async (): Promise<DecodedDump | null> => {
+  readonly sharedSnapshot = async (): Promise<DecodedChunks | null> => {
     await this.subscribed;
     const read = await this.readSnapshot();
     this.startSnapshotSeen = read?.seen ?? null;
@@ -299,11 +299,11 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     if (this.closed) return { result: 'failed', error: messages.snapshotApplyAborted() };
     await this.engine.applySnapshot(read.dump, (key) => this.stamps.changedAfter(read.seen, key));
     this.stamps.settle(read.seen);
-    return { result: 'applied', version: read.version, entries: read.dump.flat.length / 2 };
+    return { result: 'applied', version: read.version, entries: read.dump.entries };
   }
 
   /** The shared snapshot with what its writer had seen, or null when there is none to use (an unusable one is logged). */
-  private async readSnapshot(): Promise<{ version: number; dump: DecodedDump; seen: Seen } | null> {
+  private async readSnapshot(): Promise<{ version: number; dump: DecodedChunks; seen: Seen } | null> {
     if (!this.connection.online) return null;
     let stored;
     try {

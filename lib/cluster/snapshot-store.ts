@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
-import { decodeHeader, encodeHeader, PayloadDecoder, type DecodedDump, type EncodedChunk } from '../store/persistence/index.js';
+import { decodeHeader, encodeHeader, PayloadDecoder, type DecodedChunks, type EncodedChunk } from '../store/persistence/index.js';
 import * as messages from '../cache-worker.messages.js';
 import { decodeSeen, encodeSeen, type Seen } from './change-stamps.js';
 import type { ClusterKeys } from './cluster-keys.js';
@@ -10,6 +10,8 @@ import { expectReply, isOk } from './redis-reply.js';
 
 /** Bytes per Redis value: far below Redis's 512 MB limit, and each write short enough not to stall other commands. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Bytes of a value decoded between two turns of the event loop: a few of the dump's chunks, a few milliseconds. */
+const DECODE_SLICE_BYTES = 256 * 1024;
 /** How long the chunks of a replaced snapshot stay readable, for the instances reading them right now. */
 const REPLACED_TTL_MS = 60_000;
 /** Chunks live this long until their snapshot is published: a writer that dies midway leaves nothing behind. */
@@ -42,7 +44,7 @@ end
 return {version, -1}`;
 
 /** A snapshot as read from Redis, with the changes of each instance its writer had seen; or why it is unusable. */
-export type StoredSnapshot = { version: number; dump: DecodedDump; seen: Seen } | { version: number; unusable: string };
+export type StoredSnapshot = { version: number; dump: DecodedChunks; seen: Seen } | { version: number; unusable: string };
 
 /** What is published with a snapshot's bytes. */
 export interface SnapshotMeta {
@@ -147,8 +149,9 @@ export class SnapshotStore {
   }
 
   /**
-   * The newest snapshot, decoded as its values arrive one by one (no buffer of the whole of it), or
-   * why it can't be used (a value missing, corrupt), or null when there is none. Rejects when Redis fails.
+   * The newest snapshot, decoded as its values arrive one by one (no buffer of the whole of it), a
+   * slice of a value between two turns of the event loop; or why it can't be used (a value missing,
+   * corrupt), or null when there is none. Rejects when Redis fails.
    */
   async read(bucket: string): Promise<StoredSnapshot | null> {
     const fields = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'bytes', 'seen');
@@ -162,8 +165,14 @@ export class SnapshotStore {
     };
     try {
       const payload = new PayloadDecoder(decodeHeader(await value(0), bytes, bucket));
-      for (let index = 1; index < count; index++) payload.push(await value(index));
-      return { version, dump: payload.finish(), seen: decodeSeen(fields[4]) };
+      for (let index = 1; index < count; index++) {
+        const part = await value(index);
+        for (let at = 0; at < part.length; at += DECODE_SLICE_BYTES) {
+          if (at > 0) await nextTurn();
+          payload.push(part.subarray(at, at + DECODE_SLICE_BYTES));
+        }
+      }
+      return { version, dump: payload.finishChunks(), seen: decodeSeen(fields[4]) };
     } catch (error) {
       if (error instanceof CacheWorkerDumpError) return { version, unusable: error.message };
       throw error;

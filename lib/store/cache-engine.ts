@@ -21,7 +21,8 @@ import { entriesOf } from './entries-of.js';
 import { FailureBackoff, Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
-import { DumpScheduler, eachRevived, eachRevivedInSlices, encodeChunks, entryAge, StartUp, type DecodedDump, type EncodedChunk } from './persistence/index.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { DumpScheduler, eachChunkInSlices, eachRevivedInSlices, encodeChunks, StartUp, type DecodedChunks, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
@@ -29,8 +30,8 @@ import { ValueKeyedMap } from './value-keyed-map.js';
 
 export type { StoreCallbacks } from './store-callbacks.js';
 
-/** Entries applied from a snapshot between two turns of the event loop: a few milliseconds of work. */
-const SNAPSHOT_SLICE_ENTRIES = 10_000;
+/** Keys checked against a snapshot between two turns of the event loop: a few milliseconds of work. */
+const SNAPSHOT_SLICE_KEYS = 10_000;
 
 /**
  * The cache engine of one bucket, as the store calls it: it wires the bucket's entries, its loads,
@@ -151,6 +152,8 @@ export class CacheEngine<K, V> {
           return Promise.resolve({ ok: true, value: value as V });
         }
       }
+      const filling = this.startUp.filling;
+      if (filling !== null) return filling.then(() => this.fetch(key, options));
       this.counters.misses++;
       if (this.backoff.size > 0) {
         const failed = this.backedOff(key);
@@ -172,6 +175,8 @@ export class CacheEngine<K, V> {
       this.logger.warn(messages.invalidKeys(this.config.bucket, 'fetchMany'));
       return Promise.resolve([]);
     }
+    const filling = this.startUp.filling;
+    if (filling !== null) return filling.then(() => this.fetchMany(list, options));
     const reload = options?.reload === true;
     const results = new Array<FetchResult<V> | Promise<FetchResult<V>>>(list.length);
     let loading = false;
@@ -203,6 +208,7 @@ export class CacheEngine<K, V> {
   }
 
   async fetchNoSave(key: K, options?: FetchOptions): Promise<FetchNoSaveResult<V>> {
+    if (this.startUp.filling !== null) await this.startUp.filling;
     try {
       if (options?.reload !== true) {
         const value = this.bucket.read(key);
@@ -345,38 +351,51 @@ export class CacheEngine<K, V> {
   }
 
   /**
-   * Applies another instance's snapshot: the bucket takes the snapshot's content, each entry with its
-   * age (an entry already past it is left to expire here by itself), except the keys `changedSince`
-   * names (changed here after the snapshot was encoded), which keep what they have here, whether a
-   * value or nothing. Works in slices with turns of the event loop between them, so reads go on;
-   * `changedSince` is asked when a key's turn comes.
+   * Applies another instance's snapshot (its chunks, as read from it): the bucket takes the snapshot's
+   * content, each entry with its age (one already past it is left to expire here by itself), except the
+   * keys `changedSince` names (changed here after the snapshot was encoded), which keep what they have
+   * here, whether a value or nothing. Works in slices with turns of the event loop between them, so
+   * reads go on; `changedSince` is asked when a key's turn comes.
    */
-  async applySnapshot(dump: DecodedDump, changedSince: (key: K) => boolean): Promise<void> {
-    const inSnapshot = new ValueKeyedMap<K, true>();
+  async applySnapshot(snapshot: DecodedChunks, changedSince: (key: K) => boolean): Promise<void> {
     let updated = false;
     const now = Date.now();
-    await eachRevivedInSlices<K, V>(
-      dump.flat,
-      this.revive,
-      this.logger,
-      (key, value, index) => {
-        inSnapshot.set(key, true);
-        if (changedSince(key)) return;
-        const { storedAt, ownMaxAge } = entryAge(dump, index);
-        if (pastMaxAge(storedAt, ownMaxAge, this.config.maxAge, now)) return;
-        // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
-        if (this.bucket.has(key)) this.bucket.update(key, value, ownMaxAge, storedAt);
-        else this.bucket.set(key, value, ownMaxAge, storedAt);
-        updated = true;
-      },
-      SNAPSHOT_SLICE_ENTRIES,
-    );
-    for (const key of this.keys()) {
-      if (inSnapshot.has(key) || changedSince(key)) continue;
-      this.bucket.delete(key);
+    await eachRevivedInSlices<K, V>(snapshot, this.revive, this.logger, (key, value, { storedAt, ownMaxAge }) => {
+      if (changedSince(key) || pastMaxAge(storedAt, ownMaxAge, this.config.maxAge, now)) return;
+      // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
+      if (this.bucket.has(key)) this.bucket.update(key, value, ownMaxAge, storedAt);
+      else this.bucket.set(key, value, ownMaxAge, storedAt);
       updated = true;
+    });
+    for (const key of await this.residentKeysOutside(snapshot.chunks)) {
+      if (changedSince(key)) continue;
+      if (this.bucket.delete(key)) updated = true;
     }
     if (updated) this.dumps.schedule();
+  }
+
+  /**
+   * The resident keys that `chunks` (a snapshot's, keys decoded) lack, found in slices. Usually there
+   * are none, and counting the snapshot's resident keys tells so: no set of a snapshot's keys is built
+   * then, whose growth past a million keys alone would stop the event loop.
+   */
+  private async residentKeysOutside(chunks: unknown[][]): Promise<K[]> {
+    let held = 0;
+    await eachChunkInSlices(chunks, (chunk) => {
+      for (let i = 0; i < chunk.length; i += 2) if (this.bucket.has(chunk[i] as K)) held++;
+    });
+    if (held === this.bucket.size) return [];
+    const inSnapshot = new ValueKeyedMap<K, true>();
+    await eachChunkInSlices(chunks, (chunk) => {
+      for (let i = 0; i < chunk.length; i += 2) inSnapshot.set(chunk[i] as K, true);
+    });
+    const resident = this.keys();
+    const outside: K[] = [];
+    for (let i = 0; i < resident.length; i++) {
+      if (i > 0 && i % SNAPSHOT_SLICE_KEYS === 0) await nextTurn();
+      if (!inSnapshot.has(resident[i]!)) outside.push(resident[i]!);
+    }
+    return outside;
   }
 
   /** The entries as the chunks of a dump payload, each encoded when pulled: cluster mode streams its snapshot from them. */
@@ -428,7 +447,7 @@ export class CacheEngine<K, V> {
   }
 
   /** Startup: fills the bucket from its dump, the `shared` snapshot (cluster mode) or `init`. */
-  start(shared?: () => Promise<DecodedDump | null>): Promise<void> {
+  start(shared?: () => Promise<DecodedChunks | null>): Promise<void> {
     return this.startUp.run(shared);
   }
 

@@ -3,6 +3,7 @@ import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import { isThenable } from '../loading/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
+import { ageAt, decodeChunkKeys, type DecodedChunks, type EntryAge } from './dump-decoder.js';
 
 type Revive<V> = ((value: unknown) => V) | undefined;
 
@@ -18,38 +19,54 @@ interface Failures {
  */
 export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: CacheWorkerLogger, store: (key: K, value: V, index: number) => void): void {
   const failures: Failures = { count: 0, first: '' };
-  reviveRange(flat, 0, flat.length, revive, failures, store);
+  reviveEach(flat, revive, failures, store);
   report(failures, logger);
 }
+
+/** Entries gone through between two turns of the event loop: a few milliseconds of work. */
+const SLICE_ENTRIES = 10_000;
 
 /**
- * The same in slices of `sliceEntries` entries with a turn of the event loop between two, for a
- * bucket that serves reads meanwhile.
+ * The same over the chunks of a snapshot (keys not yet decoded), each entry with its age, in slices
+ * with a turn of the event loop between two, for a bucket that serves reads or hears from Redis meanwhile.
  */
 export async function eachRevivedInSlices<K, V>(
-  flat: unknown[],
+  snapshot: DecodedChunks,
   revive: Revive<V>,
   logger: CacheWorkerLogger,
-  store: (key: K, value: V, index: number) => void,
-  sliceEntries: number,
+  store: (key: K, value: V, age: EntryAge) => void,
 ): Promise<void> {
   const failures: Failures = { count: 0, first: '' };
-  for (let from = 0; from < flat.length; from += sliceEntries * 2) {
-    if (from > 0) await nextTurn();
-    reviveRange(flat, from, Math.min(flat.length, from + sliceEntries * 2), revive, failures, store);
-  }
+  const { chunkAges, createdAt } = snapshot;
+  let chunkIndex = 0;
+  await eachChunkInSlices(snapshot.chunks, (chunk) => {
+    const ages = chunkAges[chunkIndex++] ?? null;
+    decodeChunkKeys(chunk);
+    reviveEach<K, V>(chunk, revive, failures, (key, value, index) => store(key, value, ageAt(ages, createdAt, index)));
+  });
   report(failures, logger);
 }
 
-function reviveRange<K, V>(
+/** Hands `visit` the chunks (keys and values alternating), about `SLICE_ENTRIES` entries between two turns of the event loop. */
+export async function eachChunkInSlices(chunks: unknown[][], visit: (chunk: unknown[]) => void): Promise<void> {
+  let sinceTurn = 0;
+  for (const chunk of chunks) {
+    if (sinceTurn >= SLICE_ENTRIES) {
+      await nextTurn();
+      sinceTurn = 0;
+    }
+    visit(chunk);
+    sinceTurn += chunk.length / 2;
+  }
+}
+
+function reviveEach<K, V>(
   flat: unknown[],
-  from: number,
-  to: number,
   revive: Revive<V>,
   failures: Failures,
   store: (key: K, value: V, index: number) => void,
 ): void {
-  for (let i = from; i < to; i += 2) {
+  for (let i = 0; i < flat.length; i += 2) {
     let value = flat[i + 1] as V;
     if (revive) {
       try {

@@ -8,10 +8,10 @@ import { entriesOf } from '../entries-of.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import type { StoreCallbacks } from '../store-callbacks.js';
-import { entryAge, type DecodedDump } from './dump-decoder.js';
+import { entryAge, type DecodedChunks, type DecodedDump, type EntryAge } from './dump-decoder.js';
 import { quarantineDumpFile, readDumpFile, removeOldCorruptFiles, removeStaleTempFiles } from './dump-file.js';
 import type { DumpScheduler } from './dump-scheduler.js';
-import { eachRevived } from './revive.js';
+import { eachRevived, eachRevivedInSlices } from './revive.js';
 
 /**
  * How a bucket is filled at startup: from the `shared` snapshot (cluster mode) when there is one, else
@@ -27,7 +27,23 @@ export class StartUp<K, V> {
     private readonly dumps: DumpScheduler,
   ) {}
 
-  async run(shared?: () => Promise<DecodedDump | null>): Promise<void> {
+  /**
+   * While the bucket is being filled from its dump or the shared snapshot: settles once it is filled
+   * (or neither could be read), so a read that misses meanwhile waits for it instead of loading the key.
+   */
+  filling: Promise<void> | null = null;
+
+  async run(shared?: () => Promise<DecodedChunks | null>): Promise<void> {
+    const stored = this.fillFromStored(shared);
+    const done = () => void (this.filling = null);
+    this.filling = stored.then(done, done);
+    if (await stored) return;
+    this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
+    await this.runInit(); // not while reads wait: init may read
+  }
+
+  /** Fills the bucket from the shared snapshot or the dump; false when there was neither. */
+  private async fillFromStored(shared?: () => Promise<DecodedChunks | null>): Promise<boolean> {
     const { file, cacheEnabled } = this.config;
     const started = performance.now();
     let local: DecodedDump | null = null;
@@ -41,56 +57,73 @@ export class StartUp<K, V> {
     // The shared snapshot is the cluster's state; the local dump is for when Redis has none. Their
     // times come from two machines' clocks, which can't be compared.
     if (remote !== null) {
-      this.fill(remote);
+      const hadDump = local !== null;
+      local = null; // not held through the fill
+      await this.fillInSlices(remote);
       this.counters.startedFrom = 'snapshot';
       this.logger.log(messages.snapshotLoaded(this.bucket.size, performance.now() - started));
-      if (local !== null) this.dumps.schedule(); // bring the dump on disk up to date
-      return;
+      if (hadDump) this.dumps.schedule(); // bring the dump on disk up to date
+      return true;
     }
     if (local !== null) {
       this.fill(local);
       this.counters.startedFrom = 'dump';
       this.counters.lastDumpAt = local.createdAt;
       this.logger.log(messages.dumpLoaded(this.bucket.size, file!, performance.now() - started));
-      return;
+      return true;
     }
-    this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
-    await this.runInit();
+    return false;
   }
 
-  /**
-   * Fills the bucket with the entries of `dump` that are not past their age, each keeping when it
-   * was stored and its own max age. A bounded bucket keeps the entries its dump ranks first (a smaller
-   * bound than the writer's keeps the best).
-   */
+  /** Fills the bucket from its dump (see `keeper`). */
   private fill(dump: DecodedDump): void {
     const { revive } = this.callbacks;
-    const now = Date.now();
-    const { maxAge } = this.config;
-    if (!this.bucket.bounded && dump.ages === null && maxAge === null) {
+    if (!this.bucket.bounded && dump.ages === null && this.config.maxAge === null) {
       eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => this.bucket.set(key, value)); // no ages at all
       return;
     }
+    const keep = this.keeper();
+    eachRevived<K, V>(dump.flat, revive, this.logger, (key, value, index) => keep.add(key, value, entryAge(dump, index)));
+    keep.done();
+  }
+
+  /** `fill` for the shared snapshot, in slices with turns of the event loop between them: the instance keeps hearing from Redis. */
+  private async fillInSlices(snapshot: DecodedChunks): Promise<void> {
+    const keep = this.keeper();
+    await eachRevivedInSlices<K, V>(snapshot, this.callbacks.revive, this.logger, keep.add);
+    keep.done();
+  }
+
+  /**
+   * Where the entries of a dump or snapshot go, each keeping when it was stored and its own max age;
+   * those already past their age are left out. A bounded bucket gathers them in their dump's order and
+   * keeps those ranked first (a smaller bound than the writer's keeps the best).
+   */
+  private keeper(): { add: (key: K, value: V, age: EntryAge) => void; done: () => void } {
+    const now = Date.now();
+    const { maxAge } = this.config;
     if (!this.bucket.bounded) {
-      eachRevived<K, V>(dump.flat, revive, this.logger, (key, value, index) => {
-        const { storedAt, ownMaxAge } = entryAge(dump, index);
-        if (!pastMaxAge(storedAt, ownMaxAge, maxAge, now)) this.bucket.set(key, value, ownMaxAge, storedAt);
-      });
-      return;
+      return {
+        add: (key, value, { storedAt, ownMaxAge }) => {
+          if (!pastMaxAge(storedAt, ownMaxAge, maxAge, now)) this.bucket.set(key, value, ownMaxAge, storedAt);
+        },
+        done: () => undefined,
+      };
     }
     const keys: K[] = [];
     const values: V[] = [];
     const ownMaxAges: number[] = [];
     const storedAts: number[] = [];
-    eachRevived<K, V>(dump.flat, revive, this.logger, (key, value, index) => {
-      const { storedAt, ownMaxAge } = entryAge(dump, index);
-      if (pastMaxAge(storedAt, ownMaxAge, maxAge, now)) return;
-      keys.push(key);
-      values.push(value);
-      ownMaxAges.push(ownMaxAge);
-      storedAts.push(storedAt);
-    });
-    this.bucket.fillRanked(keys, values, ownMaxAges, storedAts);
+    return {
+      add: (key, value, { storedAt, ownMaxAge }) => {
+        if (pastMaxAge(storedAt, ownMaxAge, maxAge, now)) return;
+        keys.push(key);
+        values.push(value);
+        ownMaxAges.push(ownMaxAge);
+        storedAts.push(storedAt);
+      },
+      done: () => this.bucket.fillRanked(keys, values, ownMaxAges, storedAts),
+    };
   }
 
   /** Reads this bucket's dump; a missing or unusable one (moved aside) gives null. */
