@@ -6,7 +6,7 @@ import { MapSlotIndex } from './slot.index.js';
 import { randomSeed } from './random.source.js';
 import { PROBATION, PROTECTED, WINDOW } from './slot.lists.js';
 import { CANDIDATE_SETTINGS } from './space.settings.js';
-import { WindowSelector } from './window.selector.js';
+import { SettingsSelector } from './settings.selector.js';
 import { WindowedSpace } from './windowed.space.js';
 
 /** Keys the sketch is first sized for (its smallest table); a larger bound grows it as keys arrive. */
@@ -21,7 +21,7 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   private readonly space: WindowedSpace<K>;
   private readonly sketch: FrequencySketch;
   private readonly admission: AdmissionFilter;
-  private selector: WindowSelector | null = null;
+  private selector: SettingsSelector | null = null;
   private readonly seed: number;
   /** The most keys the sketch must tell apart: it grows with the resident keys up to this. */
   private readonly sketchLimit: number;
@@ -100,6 +100,6 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   }
 
   private startSelector(capacity: number): void {
-    this.selector = new WindowSelector(Math.max(1, capacity), this.admission);
+    this.selector = new SettingsSelector(Math.max(1, capacity), this.admission);
   }
 }

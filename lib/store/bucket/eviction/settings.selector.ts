@@ -18,7 +18,7 @@ const ignore = (): void => {};
  * requests, so no long periods are needed to average out noise: a shift between recency and
  * frequency shows within a few cache sizes of requests.
  */
-export class WindowSelector {
+export class SettingsSelector {
   /** The setting of the shadow that hit most lately. */
   settings: SpaceSettings = CANDIDATE_SETTINGS[0]!;
   private readonly shadows: WindowedSpace<number>[];
