@@ -8,6 +8,7 @@ import type {
   RefreshResult,
 } from '../interfaces/fetch-result.interface.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
+import { CacheWorkerKeyError } from '../errors/cache-worker.errors.js';
 import { describeError, describeKey } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
 import { Bucket } from './bucket/index.js';
@@ -40,6 +41,12 @@ export class CacheEngine<K, V> {
   /** Applies to snapshots of other instances what start-up applies to a dump. */
   private readonly revive: StoreCallbacks<K, V>['revive'];
   private closing = false;
+  /**
+   * Until start-up has filled the bucket from its dump or snapshot (`null` after): reads wait for it, and
+   * writes wait in order, to be applied over what it brought. Without this, a read made before the app was
+   * initialised loaded a key the dump holds, and the dump was then merged with it.
+   */
+  private beforeFill: BeforeFill<K, V> | null = beforeFill();
 
   constructor(
     readonly config: CacheWorkerConfig,
@@ -86,9 +93,10 @@ export class CacheEngine<K, V> {
         const value = this.bucket.get(key);
         if (value !== undefined || this.bucket.has(key)) {
           this.counters.hits++;
-          return Promise.resolve({ ok: true, value: value as V });
+          return Promise.resolve({ ok: true, value: value as V, loaded: false });
         }
       }
+      if (this.beforeFill !== null) return this.beforeFill.filled.then(() => this.fetch(key, options));
       this.counters.misses++;
       return this.flights.fetch(key, options);
     } catch (error) {
@@ -105,6 +113,7 @@ export class CacheEngine<K, V> {
           return { ok: true, value: value as V, loaded: false };
         }
       }
+      if (this.beforeFill !== null) return this.beforeFill.filled.then(() => this.fetchNoSave(key, options));
       this.counters.misses++;
       const outcome = await this.flights.join(key, false, options?.timeout);
       return outcome.ok ? { ok: true, value: outcome.value, loaded: true } : { ok: false, error: outcome.error };
@@ -149,11 +158,21 @@ export class CacheEngine<K, V> {
   }
 
   delete(key: K): boolean {
-    return this.applyChange({ type: 'delete', key }, true);
+    return this.remove({ type: 'delete', key });
   }
 
   invalidate(key: K): boolean {
-    return this.applyChange({ type: 'invalidate', key }, true);
+    return this.remove({ type: 'invalidate', key });
+  }
+
+  /** A key that can't be used (too deep, cyclic) can't be in the bucket: removing it removes nothing. */
+  private remove(change: Extract<BucketChange<K, V>, { key: K }>): boolean {
+    try {
+      return this.applyChange(change, true);
+    } catch (error) {
+      if (error instanceof CacheWorkerKeyError) return false;
+      throw error;
+    }
   }
 
   clear(): void {
@@ -165,6 +184,11 @@ export class CacheEngine<K, V> {
    * applies the changes of other instances without it, so they aren't sent back.
    */
   applyChange(change: BucketChange<K, V>, announce = false): boolean {
+    if (this.beforeFill !== null) {
+      if (change.type !== 'clear') this.bucket.has(change.key); // a key that can't be used fails now, as it would later
+      this.beforeFill.writes.push([change, announce]);
+      return false;
+    }
     let changed = true;
     if (change.type === 'set') {
       if (!this.config.cacheEnabled) return false;
@@ -247,9 +271,27 @@ export class CacheEngine<K, V> {
     return this.dumps.dump();
   }
 
-  /** Startup: fills the bucket from its dump, the `shared` snapshot (cluster mode) or `init`. */
-  start(shared?: () => Promise<DecodedDump | null>): Promise<void> {
-    return this.startUp.run(shared);
+  /**
+   * Startup: fills the bucket from its dump or the `shared` snapshot (cluster mode), lets the reads and
+   * writes made meanwhile through, then runs `init` if neither could be read (so `init` may read the store).
+   */
+  async start(shared?: () => Promise<DecodedDump | null>): Promise<void> {
+    let filled = false;
+    try {
+      filled = await this.startUp.fill(shared);
+    } finally {
+      this.letEarlyCallsThrough();
+    }
+    if (!filled) await this.startUp.runInit();
+  }
+
+  /** Applies the writes made before the bucket was filled, in order, then lets the waiting reads go on. */
+  private letEarlyCallsThrough(): void {
+    const early = this.beforeFill;
+    if (early === null) return;
+    this.beforeFill = null;
+    for (const [change, announce] of early.writes) this.applyChange(change, announce);
+    early.release();
   }
 
   /**
@@ -259,6 +301,7 @@ export class CacheEngine<K, V> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.letEarlyCallsThrough(); // closed before it started: the waiting reads get the refusal of a closed bucket
     this.dumps.stop();
     const stuck = await this.flights.close(this.config.shutdownTimeout);
     if (stuck > 0) this.logger.warn(messages.shutdownWaitExpired(stuck, this.config.shutdownTimeout));
@@ -269,4 +312,17 @@ export class CacheEngine<K, V> {
   private keyText(key: K): string {
     return describeKey(key, this.config.redactKeys);
   }
+}
+
+/** Reads and writes made before start-up filled the bucket. */
+interface BeforeFill<K, V> {
+  filled: Promise<void>;
+  release: () => void;
+  writes: Array<[change: BucketChange<K, V>, announce: boolean]>;
+}
+
+function beforeFill<K, V>(): BeforeFill<K, V> {
+  let release!: () => void;
+  const filled = new Promise<void>((resolve) => (release = resolve));
+  return { filled, release, writes: [] };
 }

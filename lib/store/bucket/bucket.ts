@@ -5,7 +5,8 @@ import { ValueKeyedMap } from '../value-keyed-map.js';
  * contents goes through here, so a policy that bounds the bucket sees each of them.
  */
 export class Bucket<K, V> {
-  private readonly entries = new ValueKeyedMap<K, V>();
+  /** Holds its own copy of each object key: a caller changing its key object later can't corrupt the bucket. */
+  private readonly entries = new ValueKeyedMap<K, V>(true);
 
   get size(): number {
     return this.entries.size;
@@ -31,7 +32,7 @@ export class Bucket<K, V> {
     this.entries.clear();
   }
 
-  /** Keys as they were first given, in insertion order. */
+  /** Copies of the keys as they were first given, in insertion order. */
   keys(): IterableIterator<K> {
     return this.entries.keys();
   }

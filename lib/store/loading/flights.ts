@@ -5,6 +5,7 @@ import * as messages from '../../cache-worker.messages.js';
 import type { BucketChange } from '../engine-observer.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
+import { ownKey } from '../key-copy.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
 import type { LoadOutcome, LoadRunner } from './load-runner.js';
 
@@ -100,10 +101,13 @@ export class Flights<K, V> {
     return this.runner.waitForPending(timeoutMs);
   }
 
-  private start(key: K, timeoutMs: number, failureLevel: 'warn' | 'debug'): Flight<V> {
+  private start(callerKey: K, timeoutMs: number, failureLevel: 'warn' | 'debug'): Flight<V> {
     if (this.closed) {
       return { save: false, promise: Promise.resolve({ ok: false, error: messages.loadAborted() }) };
     }
+    // The flight's own key: the caller may change its object while the load runs; `load`, the end of the
+    // flight and the stored value must all see the key as it was asked for.
+    const key = ownKey(callerKey);
     this.counters.loads++;
     const flight: Flight<V> = { save: false, promise: undefined as never };
     flight.promise = new Promise((resolve) =>
@@ -137,7 +141,7 @@ function supersede<V>(flight: Flight<V>): void {
 }
 
 function toFetchResult<V>(outcome: LoadOutcome<V>): FetchResult<V> {
-  return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error };
+  return outcome.ok ? { ok: true, value: outcome.value, loaded: true } : { ok: false, error: outcome.error };
 }
 
 /** A caller's own bound on a shared load: it stops waiting, the load goes on for the others. */

@@ -15,7 +15,7 @@ import { eachRevived } from './revive.js';
 
 /**
  * How a bucket is filled at startup: from the newest of its dump and the `shared` snapshot (cluster
- * mode), or by the store's `init` when neither could be read.
+ * mode) by `fill`, or by the store's `init` (`runInit`) when neither could be read.
  */
 export class StartUp<K, V> {
   constructor(
@@ -27,7 +27,8 @@ export class StartUp<K, V> {
     private readonly dumps: DumpScheduler,
   ) {}
 
-  async run(shared?: () => Promise<DecodedDump | null>): Promise<void> {
+  /** Fills the bucket from the newest of the dump and the shared snapshot; false when neither could be read. */
+  async fill(shared?: () => Promise<DecodedDump | null>): Promise<boolean> {
     const { file, cacheEnabled } = this.config;
     const started = performance.now();
     let local: DecodedDump | null = null;
@@ -39,24 +40,24 @@ export class StartUp<K, V> {
     }
     const remote = shared && cacheEnabled ? await shared() : null;
     if (remote !== null && (local === null || remote.createdAt > local.createdAt)) {
-      this.fill(remote);
+      this.apply(remote);
       this.counters.startedFrom = 'snapshot';
       this.logger.log(messages.snapshotLoaded(this.bucket.size, performance.now() - started));
       if (local !== null) this.dumps.schedule(); // the dump on disk is older: bring it up to date
-      return;
+      return true;
     }
     if (local !== null) {
-      this.fill(local);
+      this.apply(local);
       this.counters.startedFrom = 'dump';
       this.counters.lastDumpAt = local.createdAt;
       this.logger.log(messages.dumpLoaded(this.bucket.size, file!, performance.now() - started));
-      return;
+      return true;
     }
     this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
-    await this.runInit();
+    return false;
   }
 
-  private fill(dump: DecodedDump): void {
+  private apply(dump: DecodedDump): void {
     eachRevived<K, V>(dump.flat, this.callbacks.revive, this.logger, (key, value) => this.bucket.set(key, value));
   }
 
@@ -78,7 +79,8 @@ export class StartUp<K, V> {
     }
   }
 
-  private async runInit(): Promise<void> {
+  /** Runs the store's `init`, when it has one, and stores its seed. */
+  async runInit(): Promise<void> {
     if (!this.callbacks.init) return;
     let result: unknown;
     try {
