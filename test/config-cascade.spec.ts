@@ -136,7 +136,7 @@ describe('config cascade (child-spec / override merge)', () => {
       constructor(@Inject(PlainStore) readonly store: PlainStore) {}
     }
     const app = await bootApp([CacheWorkerModule.forFeature([PlainStore])], undefined, [Consumer]);
-    expect(await app.get(Consumer).store.fetch('hello')).toEqual({ ok: true, value: 'hello' });
+    expect(await app.get(Consumer).store.fetch('hello')).toEqual({ ok: true, value: 'hello', loaded: true });
     await app.close();
   });
 

@@ -50,7 +50,7 @@ describe('forRootAsync with ConfigService: environment variables are text', () =
       REDACT_KEYS: 'false',
     });
     expect(app.get(WidgetStore).config).toMatchObject({ file, refreshInterval: 2000, loadTimeout: 0, cacheEnabled: true, redactKeys: false });
-    expect(await app.get(WidgetStore).fetch('1')).toEqual({ ok: true, value: 'widget 1' });
+    expect(await app.get(WidgetStore).fetch('1')).toEqual({ ok: true, value: 'widget 1', loaded: true });
     await app.close();
   });
 

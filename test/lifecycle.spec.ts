@@ -52,7 +52,7 @@ describe('startup', () => {
     });
     const app = await bootApp([CacheWorkerModule.forFeature([Store])], logger);
     expect(logger.at('warn', 'init threw: seed source unreachable')).toHaveLength(1);
-    expect(await app.get(Store).fetch('a')).toEqual({ ok: true, value: 'loaded a' });
+    expect(await app.get(Store).fetch('a')).toEqual({ ok: true, value: 'loaded a', loaded: true });
     await app.close();
   });
 

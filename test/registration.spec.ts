@@ -59,7 +59,7 @@ describe('a store is registered by forFeature, once', () => {
     await expect(bootApp([], undefined, [HookedStore])).rejects.toThrow('HookedStore is not registered');
     const app = await bootApp([CacheWorkerModule.forFeature([HookedStore])]);
     expect(app.get(HookedStore).initialised).toBe(true);
-    expect(await app.get(HookedStore).fetch('a')).toEqual({ ok: true, value: 'a' });
+    expect(await app.get(HookedStore).fetch('a')).toEqual({ ok: true, value: 'a', loaded: true });
     await app.close();
   });
 

@@ -51,7 +51,7 @@ describe('smoke', () => {
     const app = first.createNestApplication();
     await app.init();
     const service = app.get(WidgetService);
-    expect(await service.store.fetch('a')).toEqual({ ok: true, value: { id: 'a', name: 'widget a' } });
+    expect(await service.store.fetch('a')).toEqual({ ok: true, value: { id: 'a', name: 'widget a' }, loaded: true });
     expect(await service.store.get('a')).toEqual({ id: 'a', name: 'widget a' });
     expect(app.get(WidgetApi).calls).toBe(1);
     await app.close();

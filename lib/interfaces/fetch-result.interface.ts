@@ -1,26 +1,14 @@
-/** What `fetch` resolves to: the value, or the load's error as text. It never rejects. */
+/**
+ * What `fetch` resolves to: the value, with `loaded` telling whether `load` ran for this call (this
+ * caller waited for the source), or the load's error as text. It never rejects.
+ */
 export type FetchResult<V> =
   | {
       /** The value was had. */
       ok: true;
       /** The cached or loaded value. */
       value: V;
-    }
-  | {
-      /** The value could not be had. */
-      ok: false;
-      /** Why, as text. */
-      error: string;
-    };
-
-/** What `fetchNoSave` resolves to: like `fetch`, with `loaded` telling whether `load` ran. */
-export type FetchNoSaveResult<V> =
-  | {
-      /** The value was had. */
-      ok: true;
-      /** The cached or loaded value. */
-      value: V;
-      /** Whether `load` ran for this call. */
+      /** Whether `load` ran for this call: `false` when the value came from the bucket. */
       loaded: boolean;
     }
   | {
@@ -29,6 +17,9 @@ export type FetchNoSaveResult<V> =
       /** Why, as text. */
       error: string;
     };
+
+/** What `fetchNoSave` resolves to: the same as `fetch`. */
+export type FetchNoSaveResult<V> = FetchResult<V>;
 
 /** Options of `fetch`, `fetchNoSave` and `get`. */
 export interface FetchOptions {

@@ -11,7 +11,7 @@ import type {
 } from '../interfaces/fetch-result.interface.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
 import { checkEntryAge } from '../config/validate-config.js';
-import { CacheWorkerConfigError } from '../errors/cache-worker.errors.js';
+import { CacheWorkerConfigError, CacheWorkerKeyError } from '../errors/cache-worker.errors.js';
 import { describeError, describeKey } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
 import { Bucket, pastMaxAge, safeWeigher, Sweeper, type BucketBounds } from './bucket/index.js';
@@ -53,6 +53,12 @@ export class CacheEngine<K, V> {
   /** Applies to snapshots of other instances what start-up applies to a dump. */
   private readonly revive: StoreCallbacks<K, V>['revive'];
   private closing = false;
+  /**
+   * Until start-up has filled the bucket from its dump or snapshot (`null` after): reads wait for it, and
+   * writes wait in order, to be applied over what it brought. Without this, a read made before the app was
+   * initialised loaded a key the dump holds, and the dump was then merged with it.
+   */
+  private beforeFill: BeforeFill<K, V> | null = beforeFill();
 
   constructor(
     readonly config: CacheWorkerConfig,
@@ -149,11 +155,10 @@ export class CacheEngine<K, V> {
         const value = this.bucket.read(key);
         if (value !== undefined || this.bucket.has(key)) {
           this.counters.hits++;
-          return Promise.resolve({ ok: true, value: value as V });
+          return Promise.resolve({ ok: true, value: value as V, loaded: false });
         }
       }
-      const filling = this.startUp.filling;
-      if (filling !== null) return filling.then(() => this.fetch(key, options));
+      if (this.beforeFill !== null) return this.beforeFill.filled.then(() => this.fetch(key, options));
       this.counters.misses++;
       if (this.backoff.size > 0) {
         const failed = this.backedOff(key);
@@ -175,8 +180,7 @@ export class CacheEngine<K, V> {
       this.logger.warn(messages.invalidKeys(this.config.bucket, 'fetchMany'));
       return Promise.resolve([]);
     }
-    const filling = this.startUp.filling;
-    if (filling !== null) return filling.then(() => this.fetchMany(list, options));
+    if (this.beforeFill !== null) return this.beforeFill.filled.then(() => this.fetchMany(list, options));
     const reload = options?.reload === true;
     const results = new Array<FetchResult<V> | Promise<FetchResult<V>>>(list.length);
     let loading = false;
@@ -187,7 +191,7 @@ export class CacheEngine<K, V> {
           const value = this.bucket.read(key);
           if (value !== undefined || this.bucket.has(key)) {
             this.counters.hits++;
-            results[i] = { ok: true, value: value as V };
+            results[i] = { ok: true, value: value as V, loaded: false };
             continue;
           }
         }
@@ -208,7 +212,6 @@ export class CacheEngine<K, V> {
   }
 
   async fetchNoSave(key: K, options?: FetchOptions): Promise<FetchNoSaveResult<V>> {
-    if (this.startUp.filling !== null) await this.startUp.filling;
     try {
       if (options?.reload !== true) {
         const value = this.bucket.read(key);
@@ -217,6 +220,7 @@ export class CacheEngine<K, V> {
           return { ok: true, value: value as V, loaded: false };
         }
       }
+      if (this.beforeFill !== null) return this.beforeFill.filled.then(() => this.fetchNoSave(key, options));
       this.counters.misses++;
       const failed = this.backoff.size > 0 ? this.backedOff(key) : null;
       if (failed !== null) return failed.ok ? { ...failed, loaded: false } : failed;
@@ -275,7 +279,7 @@ export class CacheEngine<K, V> {
     const error = this.backoff.errorOf(key);
     if (error === null) return null;
     this.counters.backoffHits++;
-    if (this.bucket.has(key)) return { ok: true, value: this.bucket.get(key) as V };
+    if (this.bucket.has(key)) return { ok: true, value: this.bucket.get(key) as V, loaded: false };
     return { ok: false, error };
   }
 
@@ -302,11 +306,21 @@ export class CacheEngine<K, V> {
   }
 
   delete(key: K): boolean {
-    return this.applyChange({ type: 'delete', key }, true);
+    return this.remove({ type: 'delete', key });
   }
 
   invalidate(key: K): boolean {
-    return this.applyChange({ type: 'invalidate', key }, true);
+    return this.remove({ type: 'invalidate', key });
+  }
+
+  /** A key that can't be used (too deep, cyclic) can't be in the bucket: removing it removes nothing. */
+  private remove(change: Extract<BucketChange<K, V>, { key: K }>): boolean {
+    try {
+      return this.applyChange(change, true);
+    } catch (error) {
+      if (error instanceof CacheWorkerKeyError) return false;
+      throw error;
+    }
   }
 
   clear(): void {
@@ -318,6 +332,11 @@ export class CacheEngine<K, V> {
    * applies the changes of other instances without it, so they aren't sent back.
    */
   applyChange(change: BucketChange<K, V>, announce = false): boolean {
+    if (this.beforeFill !== null) {
+      if (change.type !== 'clear') this.bucket.has(change.key); // a key that can't be used fails now, as it would later
+      this.beforeFill.writes.push([change, announce]);
+      return false;
+    }
     let changed = true;
     if (change.type === 'set') {
       if (!this.config.cacheEnabled) return false;
@@ -446,9 +465,27 @@ export class CacheEngine<K, V> {
     return this.dumps.dump();
   }
 
-  /** Startup: fills the bucket from its dump, the `shared` snapshot (cluster mode) or `init`. */
-  start(shared?: () => Promise<DecodedChunks | null>): Promise<void> {
-    return this.startUp.run(shared);
+  /**
+   * Startup: fills the bucket from its dump or the `shared` snapshot (cluster mode), lets the reads and
+   * writes made meanwhile through, then runs `init` if neither could be read (so `init` may read the store).
+   */
+  async start(shared?: () => Promise<DecodedChunks | null>): Promise<void> {
+    let filled = false;
+    try {
+      filled = await this.startUp.fill(shared);
+    } finally {
+      this.letEarlyCallsThrough();
+    }
+    if (!filled) await this.startUp.runInit();
+  }
+
+  /** Applies the writes made before the bucket was filled, in order, then lets the waiting reads go on. */
+  private letEarlyCallsThrough(): void {
+    const early = this.beforeFill;
+    if (early === null) return;
+    this.beforeFill = null;
+    for (const [change, announce] of early.writes) this.applyChange(change, announce);
+    early.release();
   }
 
   /**
@@ -458,6 +495,7 @@ export class CacheEngine<K, V> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.letEarlyCallsThrough(); // closed before it started: the waiting reads get the refusal of a closed bucket
     this.dumps.stop();
     this.sweeper.stop();
     const stuck = await this.flights.close(this.config.shutdownTimeout);
@@ -497,4 +535,17 @@ function listOf<K>(keys: Iterable<K>): readonly K[] | null {
   } catch {
     return null; // iterating threw
   }
+}
+
+/** Reads and writes made before start-up filled the bucket. */
+interface BeforeFill<K, V> {
+  filled: Promise<void>;
+  release: () => void;
+  writes: Array<[change: BucketChange<K, V>, announce: boolean]>;
+}
+
+function beforeFill<K, V>(): BeforeFill<K, V> {
+  let release!: () => void;
+  const filled = new Promise<void>((resolve) => (release = resolve));
+  return { filled, release, writes: [] };
 }

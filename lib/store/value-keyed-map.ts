@@ -1,3 +1,4 @@
+import { ownKey } from './key-copy.js';
 import { hashKey, isStructuralKey, keysEqual } from './key-equality.js';
 
 /**
@@ -7,6 +8,10 @@ import { hashKey, isStructuralKey, keysEqual } from './key-equality.js';
  */
 export class ValueKeyedMap<K, T> {
   private readonly entries = new Map<unknown, T>();
+
+  /** With `ownsKeys`, a new object key is stored as the map's own copy (`ownKey`), never the caller's object. */
+  constructor(private readonly ownsKeys = false) {}
+
   /**
    * Structural hash → the slot of the representative key, or several on a hash collision. The slot
    * keeps the value too, so reading an object key takes one Map lookup after the hash, not two.
@@ -40,13 +45,14 @@ export class ValueKeyedMap<K, T> {
       this.entries.set(found.key, value);
       return found.key as K;
     }
-    const slot = new Slot(key, value);
+    const stored = this.ownsKeys ? ownKey(key) : key;
+    const slot = new Slot(stored, value);
     const existing = this.slots.get(hash);
     if (existing === undefined) this.slots.set(hash, slot);
     else if (existing instanceof Collisions) existing.slots.push(slot);
     else this.slots.set(hash, new Collisions([existing, slot]));
-    this.entries.set(key, value);
-    return key;
+    this.entries.set(stored, value);
+    return stored as K;
   }
 
   /** The representative of an object key equal to `key`, with its value, in one lookup. */
@@ -73,12 +79,12 @@ export class ValueKeyedMap<K, T> {
 
   /** A new map with the same entries and representative keys. */
   copy(): ValueKeyedMap<K, T> {
-    const copy = new ValueKeyedMap<K, T>();
+    const copy = new ValueKeyedMap<K, T>(this.ownsKeys);
     for (const [key, value] of this.entries) copy.set(key as K, value);
     return copy;
   }
 
-  /** Keys as they were first given, in insertion order. */
+  /** Keys as they were first given (or the map's copies of them), in insertion order. */
   keys(): IterableIterator<K> {
     return this.entries.keys() as IterableIterator<K>;
   }

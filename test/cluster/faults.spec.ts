@@ -32,7 +32,7 @@ describe('cluster mode: faults', () => {
     const cluster = { redis: { host: '127.0.0.1', port: redis.port }, namespace: 'down-at-start' };
     const alone = await startLocalInstance({ name: 'alone', refreshInterval: INTERVAL, cluster });
     opened.push(alone);
-    expect(await alone.fetch('k1')).toEqual({ ok: true, value: { key: 'k1', by: 'alone', n: 1 } });
+    expect(await alone.fetch('k1')).toEqual({ ok: true, value: { key: 'k1', by: 'alone', n: 1 }, loaded: true });
     await waitFor(async () => (await alone.stats()).refreshes >= 3, 'local refreshes without Redis');
     expect(alone.logger.at('warn', 'is unreachable')).toHaveLength(1);
 

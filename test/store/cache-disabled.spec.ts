@@ -18,10 +18,10 @@ describe('cacheEnabled: false', () => {
     );
 
     expect(engine.size).toBe(0);
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'value-a' });
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'value-a' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'value-a', loaded: true });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'value-a', loaded: true });
     expect(await engine.fetchNoSave('a')).toEqual({ ok: true, value: 'value-a', loaded: true });
-    expect(await engine.fetch('seeded')).toEqual({ ok: true, value: 'value-seeded' });
+    expect(await engine.fetch('seeded')).toEqual({ ok: true, value: 'value-seeded', loaded: true });
     engine.set('b', 'set value');
     expect(engine.has('b')).toBe(false);
     expect(engine.peek('b')).toBeUndefined();
@@ -51,7 +51,7 @@ describe('cacheEnabled: false', () => {
     );
     expect(initRan).toBe(true);
     expect(engine.peek('a')).toBeUndefined();
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'loaded' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'loaded', loaded: true });
     await engine.close();
     await remove();
   });

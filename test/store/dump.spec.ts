@@ -144,7 +144,7 @@ describe('dumps', () => {
     const { engine, logger } = await startEngine<string, number>({ load: () => ({ ok: true, value: 2 }), revive }, { file });
     expect(engine.keys()).toEqual(['good']);
     expect(logger.at('warn', 'revive threw for 1 entries')).toHaveLength(1);
-    expect(await engine.fetch('bad')).toEqual({ ok: true, value: 2 });
+    expect(await engine.fetch('bad')).toEqual({ ok: true, value: 2, loaded: true });
     await engine.close();
   });
 
@@ -298,7 +298,7 @@ describe('dumps', () => {
     const result = await engine.dump();
     expect(result.ok).toBe(false);
     expect(logger.at('error', `dump to ${file} failed`)).toHaveLength(1);
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'A' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'A', loaded: false });
     expect(engine.stats().dumpErrors).toBe(1);
     await engine.close();
   });

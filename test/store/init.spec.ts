@@ -13,7 +13,7 @@ describe('init', () => {
     const load = countingLoad<string>();
     const { engine } = await startEngine<string, unknown>({ load, init: () => ({ ok: true, seed: seed as never }) });
     expect(engine.keys()).toEqual(['a', 'b']);
-    expect(await engine.fetch('b')).toEqual({ ok: true, value: 2 });
+    expect(await engine.fetch('b')).toEqual({ ok: true, value: 2, loaded: false });
     expect(load.calls).toEqual([]);
     await engine.close();
   });
@@ -77,7 +77,7 @@ describe('init', () => {
     const load = countingLoad<string>();
     const { engine, logger } = await startEngine<string, string>({ load, init: () => result as never });
     expect(logger.at('error', 'no seed source')).toHaveLength(1);
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'value-a' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'value-a', loaded: true });
     await engine.close();
   });
 
@@ -96,7 +96,7 @@ describe('init', () => {
     const load = countingLoad<string>();
     const { engine, logger } = await startEngine<string, string>({ load, init });
     expect(logger.at('warn', 'init exploded')).toHaveLength(1);
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'value-a' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'value-a', loaded: true });
     await engine.close();
   });
 

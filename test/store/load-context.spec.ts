@@ -11,7 +11,7 @@ describe('load context and load timeouts', () => {
         return { ok: true, value: Object.keys(context).join(',') };
       },
     });
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'signal' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'signal', loaded: true });
     expect(Object.prototype.toString.call(seen?.signal)).toBe('[object AbortSignal]');
     expect(seen?.signal.aborted).toBe(false);
     await engine.close();
@@ -35,7 +35,7 @@ describe('load context and load timeouts', () => {
       quick.push(engine.fetch(`quick-${i}`));
       if (i % 5 === 4) await sleep(10);
     }
-    expect(await Promise.all(quick)).toEqual(Array.from({ length: 20 }, (_, i) => ({ ok: true, value: `quick-${i}` })));
+    expect(await Promise.all(quick)).toEqual(Array.from({ length: 20 }, (_, i) => ({ ok: true, value: `quick-${i}`, loaded: true })));
     expect(await Promise.all(slow)).toEqual(Array(20).fill({ ok: false, error: 'load timed out after 60 ms' }));
     expect(engine.keys().filter((key) => key.startsWith('slow'))).toEqual([]);
     await engine.close();

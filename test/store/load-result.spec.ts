@@ -5,7 +5,7 @@ describe('what load returns', () => {
     const { engine } = await startEngine<string, string>({
       load: (key) => ({ ok: true, value: `v-${key}`, extra: new Map([['x', 'v-x'], ['y', 'v-y']]) }),
     });
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'v-a' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'v-a', loaded: true });
     expect(engine.keys()).toEqual(['a', 'x', 'y']);
     expect(engine.peek('y')).toBe('v-y');
     expect(engine.stats().loads).toBe(1);
@@ -16,7 +16,7 @@ describe('what load returns', () => {
     const { engine } = await startEngine<string, number>({
       load: async () => ({ ok: true, value: 1, extra: { two: 2, three: 3 } }),
     });
-    expect(await engine.fetch('one')).toEqual({ ok: true, value: 1 });
+    expect(await engine.fetch('one')).toEqual({ ok: true, value: 1, loaded: true });
     expect(engine.peek('two')).toBe(2);
     expect(engine.peek('three')).toBe(3);
     await engine.close();
@@ -26,7 +26,7 @@ describe('what load returns', () => {
     const { engine, logger } = await startEngine<string, number>({
       load: () => ({ ok: true, value: 1, extra: 42 as never }),
     });
-    expect(await engine.fetch('one')).toEqual({ ok: true, value: 1 });
+    expect(await engine.fetch('one')).toEqual({ ok: true, value: 1, loaded: true });
     expect(engine.keys()).toEqual(['one']);
     expect(logger.at('warn', 'extra')).toHaveLength(1);
     expect(logger.at('warn', 'extra')[0]!.message).toContain('"one"');

@@ -72,7 +72,7 @@ describe('loadTimeout', () => {
       { load: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, value: 'eventually' }), 60)) },
       { loadTimeout: 0 },
     );
-    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'eventually' });
+    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'eventually', loaded: true });
     await engine.close();
   });
 
@@ -87,7 +87,7 @@ describe('loadTimeout', () => {
       },
       { loadTimeout: 10 },
     );
-    expect(await engine.fetch('patient', { timeout: 5_000 })).toEqual({ ok: true, value: 'v' });
+    expect(await engine.fetch('patient', { timeout: 5_000 })).toEqual({ ok: true, value: 'v', loaded: true });
     expect(signal?.aborted).toBe(false);
     expect(await engine.fetch('hasty')).toEqual({ ok: false, error: 'load timed out after 10 ms' });
     await engine.close();

@@ -24,7 +24,7 @@ describe('single-flight loads', () => {
     const results = await Promise.all(reads);
 
     expect(held.calls).toEqual(['cold']);
-    expect(results).toEqual(Array.from({ length: 100 }, () => ({ ok: true, value: 'value-cold' })));
+    expect(results).toEqual(Array.from({ length: 100 }, () => ({ ok: true, value: 'value-cold', loaded: true })));
     expect(engine.stats()).toMatchObject({ loads: 1, misses: 100 });
     expect(engine.peek('cold')).toBe('value-cold');
     await engine.close();
@@ -102,7 +102,7 @@ describe('single-flight loads', () => {
     const hasty = await engine.fetch('k', { timeout: 20 });
     expect(hasty).toEqual({ ok: false, error: expect.stringMatching(/timed out after 20 ms/) });
     held.release();
-    expect(await patient).toEqual({ ok: true, value: 'value-k' });
+    expect(await patient).toEqual({ ok: true, value: 'value-k', loaded: true });
     expect(engine.peek('k')).toBe('value-k');
     expect(held.calls).toHaveLength(1);
     await engine.close();
@@ -126,8 +126,8 @@ describe('single-flight loads', () => {
     held.release();
 
     expect(await Promise.all([first, second])).toEqual([
-      { ok: true, value: 'value-slow' },
-      { ok: true, value: 'value-slow' },
+      { ok: true, value: 'value-slow', loaded: true },
+      { ok: true, value: 'value-slow', loaded: true },
     ]);
     expect([held.calls, quickLoads]).toEqual([['slow'], 3000]);
     expect(engine.peek('slow')).toBe('written'); // the write won over the load it superseded
@@ -137,8 +137,8 @@ describe('single-flight loads', () => {
   it('a key loads again once its load has settled', async () => {
     let calls = 0;
     const { engine } = await startEngine<string, number>({ load: async () => ({ ok: true, value: ++calls }) });
-    expect(await engine.fetch('k', { skipSave: true })).toEqual({ ok: true, value: 1 });
-    expect(await engine.fetch('k', { skipSave: true })).toEqual({ ok: true, value: 2 });
+    expect(await engine.fetch('k', { skipSave: true })).toEqual({ ok: true, value: 1, loaded: true });
+    expect(await engine.fetch('k', { skipSave: true })).toEqual({ ok: true, value: 2, loaded: true });
     await engine.close();
   });
 });

@@ -16,9 +16,9 @@ describe('store API: get, fetch and the bucket operations', () => {
       init: () => ({ ok: true, seed: { a: 'seeded a', b: 'seeded b' } }),
     });
 
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'seeded a' });
-    expect(await engine.fetch('c')).toEqual({ ok: true, value: 'value-c' });
-    expect(await engine.fetch('c')).toEqual({ ok: true, value: 'value-c' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'seeded a', loaded: false });
+    expect(await engine.fetch('c')).toEqual({ ok: true, value: 'value-c', loaded: true });
+    expect(await engine.fetch('c')).toEqual({ ok: true, value: 'value-c', loaded: false });
     expect(load.calls).toEqual(['c']);
     expect(engine.keys()).toEqual(['a', 'b', 'c']);
     expect(engine.size).toBe(3);
@@ -51,7 +51,7 @@ describe('store API: get, fetch and the bucket operations', () => {
     expect(engine.has('z')).toBe(false);
     expect(engine.keys()).toEqual(['a', 'b']);
     expect(engine.size).toBe(2);
-    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'A' });
+    expect(await engine.fetch('a')).toEqual({ ok: true, value: 'A', loaded: false });
 
     expect(engine.delete('a')).toBe(true);
     expect(engine.delete('a')).toBe(false);
@@ -73,9 +73,9 @@ describe('store API: get, fetch and the bucket operations', () => {
     const fetched = await engine.fetch('object');
     expect(fetched.ok && fetched.value).toBe(value);
 
-    expect(await engine.fetch('nothing')).toEqual({ ok: true, value: undefined });
+    expect(await engine.fetch('nothing')).toEqual({ ok: true, value: undefined, loaded: true });
     expect(engine.has('nothing')).toBe(true);
-    expect(await engine.fetch('nothing')).toEqual({ ok: true, value: undefined });
+    expect(await engine.fetch('nothing')).toEqual({ ok: true, value: undefined, loaded: false });
     expect(engine.stats().loads).toBe(1);
     await engine.close();
   });
@@ -84,9 +84,9 @@ describe('store API: get, fetch and the bucket operations', () => {
     const load = countingLoad<string>();
     const { engine } = await startEngine<string, string>({ load });
 
-    expect(await engine.fetch('k', { skipSave: true })).toEqual({ ok: true, value: 'value-k' });
+    expect(await engine.fetch('k', { skipSave: true })).toEqual({ ok: true, value: 'value-k', loaded: true });
     expect(engine.has('k')).toBe(false);
-    expect(await engine.fetch('k', { skipSave: true })).toEqual({ ok: true, value: 'value-k' });
+    expect(await engine.fetch('k', { skipSave: true })).toEqual({ ok: true, value: 'value-k', loaded: true });
     expect(load.calls).toEqual(['k', 'k']);
     await engine.close();
   });
@@ -95,9 +95,9 @@ describe('store API: get, fetch and the bucket operations', () => {
     let version = 0;
     const { engine } = await startEngine<string, string>({ load: (key) => ({ ok: true, value: `${key}@${++version}` }) });
 
-    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'k@1' });
-    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'k@1' });
-    expect(await engine.fetch('k', { reload: true })).toEqual({ ok: true, value: 'k@2' });
+    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'k@1', loaded: true });
+    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'k@1', loaded: false });
+    expect(await engine.fetch('k', { reload: true })).toEqual({ ok: true, value: 'k@2', loaded: true });
     expect(engine.peek('k')).toBe('k@2');
     expect(await engine.fetchNoSave('k', { reload: true })).toEqual({ ok: true, value: 'k@3', loaded: true });
     expect(engine.peek('k')).toBe('k@2');
@@ -125,7 +125,7 @@ describe('store API: get, fetch and the bucket operations', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/timed out after 20 ms/);
     expect(engine.has('k')).toBe(false);
-    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'slow' });
+    expect(await engine.fetch('k')).toEqual({ ok: true, value: 'slow', loaded: true });
     await engine.close();
   });
 
@@ -152,7 +152,7 @@ describe('store API: get, fetch and the bucket operations', () => {
       { loadTimeout: 10 },
     );
     const results = await Promise.all([engine.fetch('k', { timeout: 0 }), engine.fetch('k', { timeout: 0 })]);
-    expect(results).toEqual([{ ok: true, value: 'slow' }, { ok: true, value: 'slow' }]);
+    expect(results).toEqual([{ ok: true, value: 'slow', loaded: true }, { ok: true, value: 'slow', loaded: true }]);
     await engine.close();
   });
 

@@ -22,7 +22,7 @@ describe('a write while a load of the key is in flight wins over the load', () =
     await waitFor(() => started.length === 1, 'the load to start');
     engine.set('k', 'set by the app');
     release();
-    expect(await read).toEqual({ ok: true, value: 'loaded k' });
+    expect(await read).toEqual({ ok: true, value: 'loaded k', loaded: true });
     expect(engine.peek('k')).toBe('set by the app');
     await engine.close();
   });
@@ -34,7 +34,7 @@ describe('a write while a load of the key is in flight wins over the load', () =
     await waitFor(() => started.length === 1, 'the load to start');
     expect(engine.delete('k')).toBe(true);
     release();
-    expect(await read).toEqual({ ok: true, value: 'loaded k' });
+    expect(await read).toEqual({ ok: true, value: 'loaded k', loaded: true });
     expect(engine.has('k')).toBe(false);
     await engine.close();
   });

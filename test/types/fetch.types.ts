@@ -9,6 +9,7 @@ export async function fetchNarrowsOnOk(store: WidgetStore): Promise<void> {
   expectTypeOf(result).toEqualTypeOf<FetchResult<Widget>>();
   if (result.ok) {
     expectTypeOf(result.value).toEqualTypeOf<Widget>();
+    expectTypeOf(result.loaded).toEqualTypeOf<boolean>();
   } else {
     expectTypeOf(result.error).toEqualTypeOf<string>();
   }

@@ -26,7 +26,8 @@ export interface EntryState<V> {
  * with neither has no policy and no lifetimes: its reads and writes pay nothing for them.
  */
 export class Bucket<K, V> {
-  private readonly entries = new ValueKeyedMap<K, V>();
+  /** Holds its own copy of each object key: a caller changing its key object later can't corrupt the bucket. */
+  private readonly entries = new ValueKeyedMap<K, V>(true);
   private readonly policy: EvictionPolicy<K> | null = null;
   /**
    * Per-entry ages: made at construction when the bucket has a lifetime setting, else by the first
@@ -268,7 +269,7 @@ export class Bucket<K, V> {
     return this.lifetimes?.timesOf(own);
   }
 
-  /** Keys as they were first given, in insertion order. */
+  /** Copies of the keys as they were first given, in insertion order. */
   keys(): IterableIterator<K> {
     return this.entries.keys();
   }

@@ -6,6 +6,7 @@ import type { BucketChange } from '../engine-observer.js';
 import type { TracerSlot } from '../engine-tracer.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
+import { ownKey } from '../key-copy.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
 import { Batcher } from './batcher.js';
 import type { LoadOutcome } from './load-result.js';
@@ -175,8 +176,11 @@ export class Flights<K, V> {
   }
 
   /** Starts the load of `key`; one a full refresh starts logs its failure at debug, as the refresh sums them up. */
-  private start(key: K, timeoutMs: number, inRefresh: boolean): Flight<V> {
+  private start(callerKey: K, timeoutMs: number, inRefresh: boolean): Flight<V> {
     if (this.closed) return abortedFlight();
+    // The flight's own key: the caller may change its object while the load runs; `load`, the end of the
+    // flight and the stored value must all see the key as it was asked for.
+    const key = ownKey(callerKey);
     if (this.batcher !== null) {
       const flight = new BatchedFlight<K, V>(key);
       this.flights.set(key, flight);
@@ -264,7 +268,7 @@ function supersede<V>(flight: Flight<V>): void {
 }
 
 function toFetchResult<V>(outcome: LoadOutcome<V>): FetchResult<V> {
-  return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error };
+  return outcome.ok ? { ok: true, value: outcome.value, loaded: true } : { ok: false, error: outcome.error };
 }
 
 /** A caller's own bound on a shared load: it stops waiting, the load goes on for the others. */

@@ -14,8 +14,8 @@ import type { DumpScheduler } from './dump-scheduler.js';
 import { eachRevived, eachRevivedInSlices } from './revive.js';
 
 /**
- * How a bucket is filled at startup: from the `shared` snapshot (cluster mode) when there is one, else
- * from its dump, or by the store's `init` when neither could be read.
+ * How a bucket is filled at startup: by `fill`, from the `shared` snapshot (cluster mode) when there
+ * is one, else from its dump; or by the store's `init` (`runInit`) when neither could be read.
  */
 export class StartUp<K, V> {
   constructor(
@@ -27,23 +27,8 @@ export class StartUp<K, V> {
     private readonly dumps: DumpScheduler,
   ) {}
 
-  /**
-   * While the bucket is being filled from its dump or the shared snapshot: settles once it is filled
-   * (or neither could be read), so a read that misses meanwhile waits for it instead of loading the key.
-   */
-  filling: Promise<void> | null = null;
-
-  async run(shared?: () => Promise<DecodedChunks | null>): Promise<void> {
-    const stored = this.fillFromStored(shared);
-    const done = () => void (this.filling = null);
-    this.filling = stored.then(done, done);
-    if (await stored) return;
-    this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
-    await this.runInit(); // not while reads wait: init may read
-  }
-
   /** Fills the bucket from the shared snapshot or the dump; false when there was neither. */
-  private async fillFromStored(shared?: () => Promise<DecodedChunks | null>): Promise<boolean> {
+  async fill(shared?: () => Promise<DecodedChunks | null>): Promise<boolean> {
     const { file, cacheEnabled } = this.config;
     const started = performance.now();
     let local: DecodedDump | null = null;
@@ -66,17 +51,18 @@ export class StartUp<K, V> {
       return true;
     }
     if (local !== null) {
-      this.fill(local);
+      this.fillFromDump(local);
       this.counters.startedFrom = 'dump';
       this.counters.lastDumpAt = local.createdAt;
       this.logger.log(messages.dumpLoaded(this.bucket.size, file!, performance.now() - started));
       return true;
     }
+    this.counters.startedFrom = this.callbacks.init ? 'init' : 'empty';
     return false;
   }
 
   /** Fills the bucket from its dump (see `keeper`). */
-  private fill(dump: DecodedDump): void {
+  private fillFromDump(dump: DecodedDump): void {
     const { revive } = this.callbacks;
     if (!this.bucket.bounded && dump.ages === null && this.config.maxAge === null) {
       eachRevived<K, V>(dump.flat, revive, this.logger, (key, value) => this.bucket.set(key, value)); // no ages at all
@@ -144,7 +130,8 @@ export class StartUp<K, V> {
     }
   }
 
-  private async runInit(): Promise<void> {
+  /** Runs the store's `init`, when it has one, and stores its seed. */
+  async runInit(): Promise<void> {
     if (!this.callbacks.init) return;
     let result: unknown;
     try {

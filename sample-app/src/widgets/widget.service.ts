@@ -17,14 +17,13 @@ export class WidgetService {
 
   /** The widget `id`, from memory when cached, else from the source (and cached). */
   async findOne(id: string): Promise<WidgetAnswer> {
-    const fromSource = !this.store.has(id);
     const result = await this.store.fetch(id);
     if (!result.ok) {
       throw result.error === widgetNotFound(id)
         ? new NotFoundException(result.error)
         : new ServiceUnavailableException(result.error);
     }
-    return { widget: result.value, fromSource };
+    return { widget: result.value, fromSource: result.loaded };
   }
 
   /** The widgets `ids`, in that order, `null` where the source does not know one: misses share bulk calls. */

@@ -48,13 +48,13 @@ describe('the folder of the dump file', () => {
     const first = await bootWithDumpAt(file, source);
     expect((await stat(join(temp.dir, 'missing'))).mode & 0o777).toBe(0o700);
     expect((await stat(join(temp.dir, 'missing', 'nested'))).mode & 0o777).toBe(0o700);
-    expect(await first.store.fetch('a')).toEqual({ ok: true, value: 'a@v1' });
+    expect(await first.store.fetch('a')).toEqual({ ok: true, value: 'a@v1', loaded: true });
     await first.app.close();
     expect(first.logger.at('error')).toEqual([]);
 
     const second = await bootWithDumpAt(file, source);
     expect(second.store.stats()).toMatchObject({ startedFrom: 'dump', size: 1 });
-    expect(await second.store.fetch('a')).toEqual({ ok: true, value: 'a@v1' });
+    expect(await second.store.fetch('a')).toEqual({ ok: true, value: 'a@v1', loaded: false });
     expect(source.calls).toBe(1);
     await second.app.close();
   });
@@ -90,7 +90,7 @@ describe('the folder of the dump file', () => {
       status: 'down',
       reasons: [expect.stringMatching(/^the last dump write failed: ENOTDIR/)],
     });
-    expect(await store.fetch('a')).toEqual({ ok: true, value: 'a@v1' });
+    expect(await store.fetch('a')).toEqual({ ok: true, value: 'a@v1', loaded: true });
     expect((await store.dump()).ok).toBe(false);
     expect(store.stats().dumpErrors).toBe(1);
     await app.close(); // the final dump fails the same way: not logged again

@@ -40,7 +40,7 @@ describe('dump write failures', () => {
     expect(failureLines(logger)).toHaveLength(1);
     expect(failureLines(logger)[0]).toMatchObject({ context: 'CacheWorker:orders', message: expect.stringContaining(`dump to ${file} failed`) });
     expect(store.stats()).toMatchObject({ dumpErrors: 3, lastDumpError: expect.stringContaining('ENOTDIR') });
-    expect(await store.fetch('b')).toEqual({ ok: true, value: 'b@v1' }); // still serving, and storing
+    expect(await store.fetch('b')).toEqual({ ok: true, value: 'b@v1', loaded: true }); // still serving, and storing
     expect(await store.fullRefresh()).toMatchObject({ refreshed: 2, failed: 0 }); // its dump fails too, quietly
 
     // 2. A folder where the dump file goes: another kind, logged once more.
@@ -124,7 +124,7 @@ describe('dump write failures', () => {
     ]);
     expect(first.errors).toEqual([expect.stringContaining(`dump to ${file} failed: ${code}`)]);
     expect(first.stats.dumpErrors).toBe(2);
-    expect(first.served).toEqual({ ok: true, value: 'loaded asked-while-failing' });
+    expect(first.served).toEqual({ ok: true, value: 'loaded asked-while-failing', loaded: true });
     expect(filesWhileFailing).toEqual([]); // no half-written dump, no temporary file left
     expect(second.retried).toMatchObject({ ok: true, entries: 1 });
     expect(second.errors).toHaveLength(1);
@@ -169,7 +169,7 @@ describe('dump write failures', () => {
     ]);
     expect(first.errors).toHaveLength(1);
     expect(first.stats.dumpErrors).toBe(2);
-    expect(first.served).toEqual({ ok: true, value: 'loaded asked-while-failing' });
+    expect(first.served).toEqual({ ok: true, value: 'loaded asked-while-failing', loaded: true });
     expect(second.retried).toMatchObject({ ok: true });
     expect(second.stats.dumpErrors).toBe(2);
   });

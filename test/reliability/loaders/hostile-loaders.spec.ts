@@ -58,6 +58,6 @@ describe('hostile loaders', () => {
   it('no rejection was left unhandled, every failure was counted, and good loads still work', () => {
     expect(seen.unhandled).toEqual([]);
     expect(seen.after.loadErrors).toBe(seen.hostile * 3);
-    expect(seen.good).toEqual({ ok: true, value: 'good fine' });
+    expect(seen.good).toEqual({ ok: true, value: 'good fine', loaded: true });
   });
 });

@@ -16,7 +16,7 @@ describe('stale-if-error over the periodic refresh', () => {
     source.down = true;
     const refreshesBefore = store.stats().refreshes;
     await waitFor(() => store.stats().refreshes >= refreshesBefore + 3, 'three refreshes while the source is down');
-    for (const key of keys) expect(await store.fetch(key)).toEqual({ ok: true, value: `${key}@v1` });
+    for (const key of keys) expect(await store.fetch(key)).toEqual({ ok: true, value: `${key}@v1`, loaded: false });
     const down = store.stats();
     expect(down.size).toBe(50);
     expect(down.lastRefreshResult).toEqual({ refreshed: 0, failed: 50, skipped: 0 });

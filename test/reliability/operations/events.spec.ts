@@ -100,7 +100,7 @@ describe('events through @nestjs/event-emitter', () => {
     }
     const logger = new RecordingLogger();
     const app = await bootApp([EventEmitterModule.forRoot(), CacheWorkerModule.forFeature([Store])], logger, [ThrowingListener]);
-    expect(await app.get(Store).fetch('a')).toEqual({ ok: true, value: 'a@v1' });
+    expect(await app.get(Store).fetch('a')).toEqual({ ok: true, value: 'a@v1', loaded: true });
     expect(app.get(Store).peek('a')).toBe('a@v1');
     await waitFor(() => logger.lines.some((line) => line.message.includes('listener bug')), 'the listener error to be logged');
     await app.close();
@@ -109,7 +109,7 @@ describe('events through @nestjs/event-emitter', () => {
   it('stays silent, and the app boots, when EventEmitterModule is not imported', async () => {
     const Store = sourceStore({ bucket: 'no-emitter', refreshInterval: null }, new Source());
     const app = await bootApp([CacheWorkerModule.forFeature([Store])]);
-    expect(await app.get(Store).fetch('a')).toEqual({ ok: true, value: 'a@v1' });
+    expect(await app.get(Store).fetch('a')).toEqual({ ok: true, value: 'a@v1', loaded: true });
     await app.close();
   });
 });
