@@ -16,6 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { provision, ProvisionError } from '../scripts/provision/provision.mjs';
+import { requiredFor } from '../scripts/provision/required-commands.mjs';
 import { markdownTable } from './support/format.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -103,7 +104,7 @@ async function runInChild(workload, mode, folder) {
 /** Installs or asks for the commands the workloads need (scripts/provision/): one line and exit 1 if it can't. */
 async function provisionOrExit() {
   try {
-    await provision();
+    await provision(requiredFor('bench'));
   } catch (error) {
     if (!(error instanceof ProvisionError)) throw error;
     console.error(error.message);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findCommand } from '../scripts/provision/find-command.mjs';
 import { provision } from '../scripts/provision/provision.mjs';
-import { REQUIRED_COMMANDS } from '../scripts/provision/required-commands.mjs';
+import { REQUIRED_COMMANDS, requiredFor } from '../scripts/provision/required-commands.mjs';
 import { readableCopy } from './support/readable-copy.js';
 import { makeTempDir } from './support/temp-dir.js';
 
@@ -16,6 +16,11 @@ describe('provisioning (scripts/provision, run by jest and the bench before anyt
   it('has every required command in place once jest started', () => {
     const found = REQUIRED_COMMANDS.map(({ command }) => ({ command, found: findCommand(command) !== null }));
     expect(found).toEqual(REQUIRED_COMMANDS.map(({ command }) => ({ command, found: true })));
+  });
+
+  it('asks for the bench only what the bench uses: no browser', () => {
+    expect(requiredFor('bench').map(({ command }) => command)).toEqual(['redis-server', 'redis-cli']);
+    expect(requiredFor('tests').map(({ command }) => command)).toEqual(REQUIRED_COMMANDS.map(({ command }) => command));
   });
 
   it('does nothing when every command is there', async () => {

@@ -265,6 +265,11 @@ export const BOARD_SCRIPT = String.raw`(function () {
       result.appendChild(document.createTextNode(answer.present ? ' is cached' : ' is not cached'));
       if (answer.value !== undefined) result.appendChild(el('pre', { 'data-field': 'value' }, [answer.value]));
       else if (answer.present && !showValues) result.appendChild(document.createTextNode(' (values are not shown)'));
+      if (answer.storedAt !== undefined) {
+        var times = 'stored ' + answer.storedAt + (answer.lastReadAt ? ', last read ' + answer.lastReadAt : '') +
+          (answer.expiresAt ? ', expires ' + answer.expiresAt : ', no expiry');
+        result.appendChild(el('div', { 'data-field': 'times' }, [times]));
+      }
     }, function (error) {
       result.textContent = error.message;
     });

@@ -97,6 +97,12 @@ export interface BoardLookup {
   present: boolean;
   /** The value as text, only when the board shows values and the key is present. */
   value?: string;
+  /** In a bucket that keeps ages (entry lifetimes): when the entry was stored (ISO 8601). */
+  storedAt?: string;
+  /** In a bucket that keeps ages: when the entry was last read (ISO 8601), if it was. */
+  lastReadAt?: string | null;
+  /** In a bucket that keeps ages: when the entry expires (ISO 8601); null for no expiry. */
+  expiresAt?: string | null;
 }
 
 
@@ -138,9 +144,16 @@ export class BoardView implements OnModuleInit {
   lookup(bucket: string, key: unknown, format: unknown): BoardLookup {
     const store = this.store(bucket);
     const parsed = parseBoardKey(key, format);
-    const present = store.has(parsed);
-    if (!present || !this.options.showValues) return { bucket, present };
-    return { bucket, present, value: valueText(store.peek(parsed)) };
+    const entry = store.inspect(parsed); // counts as no read, like the rest of the board
+    if (entry === undefined) return { bucket, present: false };
+    const answer: BoardLookup = { bucket, present: true };
+    if (this.options.showValues) answer.value = valueText(entry.value);
+    if (entry.storedAt !== null) {
+      answer.storedAt = new Date(entry.storedAt).toISOString();
+      answer.lastReadAt = entry.lastReadAt === null ? null : new Date(entry.lastReadAt).toISOString();
+      answer.expiresAt = entry.expiresAt === null ? null : new Date(entry.expiresAt).toISOString();
+    }
+    return answer;
   }
 
   private bucketView(store: CacheWorkerStore): BoardBucket {

@@ -17,13 +17,15 @@ async function boot(options: Parameters<typeof bootBulkApp>[0], respond: BulkSou
 }
 
 const okValue = (key: string) => ({ ok: true, value: valueOf(key) });
+/** What a read that loaded `key` gets. */
+const loadedValue = (key: string) => ({ ...okValue(key), loaded: true });
 const warnings = (logger: { at(level: 'warn', text?: string): unknown[] }, text: string) => logger.at('warn', text).length;
 
 describe('hostile loadMany results', () => {
   it('partial: the keys left without a result fail with an error naming them, logged once for the batch', async () => {
     const { store, logger } = await boot({ bucket: 'partial' }, (keys) => new Map([[keys[0]!, okValue(keys[0]!)]]));
     expect(await store.fetchMany(['a', 'b', 'c'])).toEqual([
-      okValue('a'),
+      loadedValue('a'),
       { ok: false, error: 'loadMany gave no result for "b"' },
       { ok: false, error: 'loadMany gave no result for "c"' },
     ]);
@@ -36,7 +38,7 @@ describe('hostile loadMany results', () => {
 
   it('a short array: the keys past its end fail the same way', async () => {
     const { store } = await boot({ bucket: 'short' }, (keys) => [okValue(keys[0]!)]);
-    expect(await store.fetchMany(['a', 'b'])).toEqual([okValue('a'), { ok: false, error: 'loadMany gave no result for "b"' }]);
+    expect(await store.fetchMany(['a', 'b'])).toEqual([loadedValue('a'), { ok: false, error: 'loadMany gave no result for "b"' }]);
   });
 
   it('extra keys: results for keys not asked for are ignored, not stored, and logged at debug', async () => {
@@ -44,7 +46,7 @@ describe('hostile loadMany results', () => {
       ...keys.map((key) => [key, okValue(key)] as const),
       ['intruder', okValue('intruder')] as const,
     ]);
-    expect(await store.fetchMany(['a'])).toEqual([okValue('a')]);
+    expect(await store.fetchMany(['a'])).toEqual([loadedValue('a')]);
     expect(store.has('intruder')).toBe(false);
     expect(logger.at('debug', 'ignored 1 results for keys not asked for and 0 repeated results')).toHaveLength(1);
     expect(logger.at('warn')).toEqual([]);
@@ -58,7 +60,7 @@ describe('hostile loadMany results', () => {
       ['b', { ok: true, value: 'late b' }],
     ]);
     expect(await store.fetchMany(['a', 'b'])).toEqual([
-      { ok: true, value: 'first' },
+      { ok: true, value: 'first', loaded: true },
       { ok: false, error: 'no b' },
     ]);
     expect(store.peek('a')).toBe('first');
@@ -92,7 +94,7 @@ describe('hostile loadMany results', () => {
   it('a garbage result for one key fails that key only', async () => {
     const { store } = await boot({ bucket: 'one-bad' }, () => [okValue('a'), 'not a result']);
     expect(await store.fetchMany(['a', 'b'])).toEqual([
-      okValue('a'),
+      loadedValue('a'),
       { ok: false, error: 'load returned something that is not a LoadResult ({ ok: true, value } or { ok: false, error })' },
     ]);
   });
@@ -129,7 +131,7 @@ describe('hostile loadMany results', () => {
     await sleep(20);
     expect(store.has('a')).toBe(false);
     source.respond = (keys) => keys.map(okValue);
-    expect(await store.fetch('a')).toEqual(okValue('a'));
+    expect(await store.fetch('a')).toEqual(loadedValue('a'));
     expect(source.calls).toEqual([['a'], ['a']]);
   });
 
@@ -145,7 +147,7 @@ describe('hostile loadMany results', () => {
     store.set('a', 'written a');
     store.delete('b');
     gate.resolve();
-    expect(await reads).toEqual([okValue('a'), okValue('b'), okValue('c')]);
+    expect(await reads).toEqual([loadedValue('a'), loadedValue('b'), loadedValue('c')]);
     expect(store.peek('a')).toBe('written a');
     expect(store.has('b')).toBe(false);
     expect(store.peek('c')).toBe(valueOf('c'));

@@ -182,6 +182,31 @@ describe('the cache board over HTTP (Express)', () => {
     expect(hitRatio.slice(0, busy).every((ratio) => ratio === null)).toBe(true);
   });
 
+  it("shows an entry's times in a bucket with lifetimes, without the lookup counting as a read", async () => {
+    @CacheWorker({ bucket: 'tokens', refreshInterval: null, maxAge: 60_000, expireAfterIdle: 600_000 })
+    class TokensStore extends CacheWorkerStore<string, string> {
+      load(key: string): LoadResult<string> {
+        return { ok: true, value: `token of ${key}` };
+      }
+    }
+    const board = await boot({}, [TokensStore]);
+    const tokens = board.app.get(TokensStore);
+    const before = Date.now();
+    await tokens.fetch('ada');
+    const entry = tokens.inspect('ada')!;
+    const answer = await board.http().get('/cache-worker/api/buckets/tokens/lookup').query({ key: 'ada' }).expect(200);
+    expect(answer.body).toEqual({
+      bucket: 'tokens',
+      present: true,
+      storedAt: new Date(entry.storedAt!).toISOString(),
+      lastReadAt: entry.lastReadAt === null ? null : new Date(entry.lastReadAt).toISOString(),
+      expiresAt: new Date(entry.expiresAt!).toISOString(),
+    });
+    expect(Date.parse(answer.body.expiresAt) - Date.parse(answer.body.storedAt)).toBe(60_000);
+    expect(entry.storedAt).toBeGreaterThanOrEqual(before);
+    expect(tokens.inspect('ada')!.lastReadAt).toBe(entry.lastReadAt); // the lookup read nothing
+  });
+
   it('looks a key up without loading it, and never shows its value by default', async () => {
     const Prices = pricesStore();
     const board = await boot({}, [Prices]);

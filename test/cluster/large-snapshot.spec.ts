@@ -89,7 +89,7 @@ describe('cluster mode: a large snapshot is filled and applied in slices, the ev
     });
 
     expect(sizes.filter(partial).length).toBeGreaterThan(0);
-    expect(await duringFill).toEqual({ ok: true, value: item(ENTRIES - 1, 'the snapshot') });
+    expect(await duringFill).toEqual({ ok: true, value: item(ENTRIES - 1, 'the snapshot'), loaded: false });
     const { startedFrom, size } = reader.store.stats();
     expect({ loads: reader.counter.loads, size, startedFrom }).toEqual({ loads: 0, size: ENTRIES, startedFrom: 'snapshot' });
   });

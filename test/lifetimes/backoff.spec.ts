@@ -18,12 +18,12 @@ describe('failureBackoff and retryAfter', () => {
     expect(await store.fetchNoSave('a')).toEqual({ ok: false, error: 'down' });
     expect(await store.fetchMany(['a', 'b'])).toEqual([
       { ok: false, error: 'down' },
-      { ok: true, value: 'b' },
+      { ok: true, value: 'b', loaded: true },
     ]);
     expect(Store.loads).toEqual(['a', 'b']);
     expect(store.stats().backoffHits).toBe(4);
     await sleep(250);
-    expect(await store.fetch('a')).toEqual({ ok: true, value: 'a' });
+    expect(await store.fetch('a')).toEqual({ ok: true, value: 'a', loaded: true });
     expect(Store.loads).toEqual(['a', 'b', 'a']);
   });
 
@@ -65,7 +65,7 @@ describe('failureBackoff and retryAfter', () => {
     const { store } = await apps.start(Store);
     await store.fetch('a');
     store.set('a', 'written');
-    expect(await store.fetch('a')).toEqual({ ok: true, value: 'written' });
+    expect(await store.fetch('a')).toEqual({ ok: true, value: 'written', loaded: false });
     store.invalidate('a');
     await store.fetch('a');
     expect(Store.loads).toEqual(['a', 'a']);
@@ -78,7 +78,7 @@ describe('failureBackoff and retryAfter', () => {
     await store.fetch('a');
     failing = true;
     await store.fullRefresh();
-    expect(await store.fetch('a', { reload: true })).toEqual({ ok: true, value: 'a' });
+    expect(await store.fetch('a', { reload: true })).toEqual({ ok: true, value: 'a', loaded: false });
     expect(Store.loads).toEqual(['a', 'a']);
   });
 
@@ -102,7 +102,7 @@ describe('failureBackoff and retryAfter', () => {
     await store.fetchMany(['missing-1', 'short']);
     expect(await store.fetchMany(['missing-1', 'short'])).toEqual([
       { ok: false, error: 'not found' },
-      { ok: true, value: 'short' },
+      { ok: true, value: 'short', loaded: false },
     ]);
     expect(batches).toEqual([['missing-1', 'short']]);
     const short = store.inspect('short')!;

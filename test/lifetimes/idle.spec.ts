@@ -35,7 +35,7 @@ describe('expireAfterIdle', () => {
       await sleep(20);
     }
     expect(store.peek('a')).toBeUndefined();
-    expect(await store.fetch('a')).toEqual({ ok: true, value: 'v2-a' });
+    expect(await store.fetch('a')).toEqual({ ok: true, value: 'v2-a', loaded: true });
   });
 
   it('with refreshInterval, refreshes do not keep an entry: once idle it is no longer reloaded', async () => {

@@ -123,7 +123,7 @@ describe('bounded buckets', () => {
     it('holds after every load; each caller gets its value, admitted or not', async () => {
       const { store } = await start(storeClass({ bucket: 'entries', maxEntries: 5 }));
       for (let i = 0; i < 40; i++) {
-        expect(await store.fetch(`k${i}`)).toEqual({ ok: true, value: `value-k${i}` });
+        expect(await store.fetch(`k${i}`)).toEqual({ ok: true, value: `value-k${i}`, loaded: true });
         expect(store.size).toBeLessThanOrEqual(5);
       }
       expect(store.size).toBe(5);
@@ -210,7 +210,7 @@ describe('bounded buckets', () => {
     it('never stores an entry heavier than the bound, but its caller gets it', async () => {
       const { store } = await start(storeClass({ bucket: 'too-heavy', maxWeight: 10 }, { weigh: byLength }));
       store.set('light', 'abc');
-      expect(await store.fetch('heavy')).toEqual({ ok: true, value: 'value-heavy' }); // weighs 11
+      expect(await store.fetch('heavy')).toEqual({ ok: true, value: 'value-heavy', loaded: true }); // weighs 11
       expect(store.has('heavy')).toBe(false);
       expect(store.keys()).toEqual(['light']);
       expect(store.stats()).toMatchObject({ weight: 3, evictions: 1 });

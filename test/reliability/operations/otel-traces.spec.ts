@@ -76,7 +76,7 @@ describe('OpenTelemetry spans', () => {
     const app = await boot([CacheWorkerModule.forFeature([Store]), CacheWorkerOtelModule.forRoot()]);
     const store = app.get(Store);
     await tracing.tracer.startActiveSpan('GET /widgets/:id', async (requestSpan) => {
-      expect(await store.fetch('42')).toEqual({ ok: true, value: 'widget 42' });
+      expect(await store.fetch('42')).toEqual({ ok: true, value: 'widget 42', loaded: true });
       requestSpan.end();
     });
     const [requestSpan] = named(tracing.spans(), 'GET /widgets/:id');
@@ -312,7 +312,7 @@ describe('OpenTelemetry spans', () => {
     try {
       for (const where of ['start', 'end'] as const) {
         brokenProcessor.throwsOn = where;
-        expect(await store.fetch(`${where}-1`)).toEqual({ ok: true, value: `widget ${where}-1` });
+        expect(await store.fetch(`${where}-1`)).toEqual({ ok: true, value: `widget ${where}-1`, loaded: true });
         expect(await store.fetch(`bad-${where}`)).toEqual({ ok: false, error: `no widget bad-${where}` });
         expect(await store.fullRefresh()).toMatchObject({ refreshed: store.size, failed: 0 });
       }

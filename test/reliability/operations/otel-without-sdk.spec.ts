@@ -23,8 +23,8 @@ describe('the OpenTelemetry module without an SDK', () => {
           'metrics off (no meter provider is registered: start the OpenTelemetry SDK before the app is created)',
       ]);
       const store = app.get(Store);
-      expect(await store.fetch('a')).toEqual({ ok: true, value: 'a@v1' });
-      expect(await store.fetch('a')).toEqual({ ok: true, value: 'a@v1' });
+      expect(await store.fetch('a')).toEqual({ ok: true, value: 'a@v1', loaded: true });
+      expect(await store.fetch('a')).toEqual({ ok: true, value: 'a@v1', loaded: false });
       source.down = true;
       expect(await store.fetch('b')).toEqual({ ok: false, error: 'source is down' });
       source.down = false;
