@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../../errors/cache-worker.errors.js';
 import * as messages from '../../cache-worker.messages.js';
 import { encodeChunks, encodeHeader, headerLength, MAX_HEADER, type DumpSource } from './dump-codec.js';
-import { checkDumpSize, decodeHeader, PayloadDecoder, readHeader, type DecodedDump, type DumpHeader } from './dump-decoder.js';
+import { checkDumpSize, PayloadDecoder, readHeader, type DecodedDump, type DumpHeader } from './dump-decoder.js';
 import { createDumpFolder } from './dump-folder.js';
 const TEMP_MARK = '.tmp-';
 const CORRUPT_MARK = '.corrupt-';

@@ -1,33 +1,20 @@
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { CacheWorkerModule } from '../../../lib/index.js';
-import { CacheWorkerHealthIndicator, CacheWorkerHealthModule } from '../../../lib/health/index.js';
+import { CacheWorkerHealthModule } from '../../../lib/health/index.js';
 import { bootApp } from '../../support/nest-app.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { HealthController } from '../support/health.controller.js';
 import { Source, sourceStore } from '../support/source.js';
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => (temp = await makeTempDir()));
 afterAll(() => temp.remove());
-
-@Controller('health')
-class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly cacheWorkers: CacheWorkerHealthIndicator,
-  ) {}
-
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.cacheWorkers.isHealthy('cache')]);
-  }
-}
 
 /** An app with one bucket dumped to `file`, and the health endpoint. */
 async function bootWithDumpAt(file: string, source: Source, logger = new RecordingLogger()) {

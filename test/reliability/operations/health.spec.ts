@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { type INestApplication, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -9,21 +9,8 @@ import { CacheWorkerHealthIndicator, CacheWorkerHealthModule } from '../../../li
 import { bootApp } from '../../support/nest-app.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
+import { HealthController } from '../support/health.controller.js';
 import { Source, sourceStore } from '../support/source.js';
-
-@Controller('health')
-class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly cacheWorkers: CacheWorkerHealthIndicator,
-  ) {}
-
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.cacheWorkers.isHealthy('cache')]);
-  }
-}
 
 describe('CacheWorkerHealthIndicator with @nestjs/terminus', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
