@@ -22,16 +22,22 @@ import { FailureBackoff, Flights, LoadRunner, type LoadedOutcome } from './loadi
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DumpScheduler, eachChunkInSlices, eachRevivedInSlices, encodeChunks, StartUp, type DecodedChunks, type EncodedChunk } from './persistence/index.js';
+import {
+  DumpScheduler,
+  eachChunkInSlices,
+  eachRevivedInSlices,
+  encodeChunks,
+  SLICE_ENTRIES,
+  StartUp,
+  type DecodedChunks,
+  type EncodedChunk,
+} from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
 import { ValueKeyedMap } from './value-keyed-map.js';
 
 export type { StoreCallbacks } from './store-callbacks.js';
-
-/** Keys checked against a snapshot between two turns of the event loop: a few milliseconds of work. */
-const SNAPSHOT_SLICE_KEYS = 10_000;
 
 /**
  * The cache engine of one bucket, as the store calls it: it wires the bucket's entries, its loads,
@@ -411,7 +417,7 @@ export class CacheEngine<K, V> {
     const resident = this.keys();
     const outside: K[] = [];
     for (let i = 0; i < resident.length; i++) {
-      if (i > 0 && i % SNAPSHOT_SLICE_KEYS === 0) await nextTurn();
+      if (i > 0 && i % SLICE_ENTRIES === 0) await nextTurn();
       if (!inSnapshot.has(resident[i]!)) outside.push(resident[i]!);
     }
     return outside;

@@ -24,7 +24,7 @@ export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: Ca
 }
 
 /** Entries gone through between two turns of the event loop: a few milliseconds of work. */
-const SLICE_ENTRIES = 10_000;
+export const SLICE_ENTRIES = 10_000;
 
 /**
  * The same over the chunks of a snapshot (keys not yet decoded), each entry with its age, in slices
