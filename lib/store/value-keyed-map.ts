@@ -40,19 +40,19 @@ export class ValueKeyedMap<K, T> {
     }
     const hash = hashKey(key);
     const found = this.findSlot(key, hash);
-    if (found !== undefined) {
-      found.value = value;
-      this.entries.set(found.key, value);
-      return found.key as K;
+    if (found === undefined) return this.addSlot(key, hash, value);
+    found.value = value;
+    this.entries.set(found.key, value);
+    return found.key as K;
+  }
+
+  /** `set` of a key the caller knows is absent: an object key is hashed once and not looked for. */
+  add(key: K, value: T): K {
+    if (!isStructuralKey(key)) {
+      this.entries.set(key, value);
+      return key;
     }
-    const stored = this.ownsKeys ? ownKey(key) : key;
-    const slot = new Slot(stored, value);
-    const existing = this.slots.get(hash);
-    if (existing === undefined) this.slots.set(hash, slot);
-    else if (existing instanceof Collisions) existing.slots.push(slot);
-    else this.slots.set(hash, new Collisions([existing, slot]));
-    this.entries.set(stored, value);
-    return stored as K;
+    return this.addSlot(key, hashKey(key), value);
   }
 
   /** The representative of an object key equal to `key`, with its value, in one lookup. */
@@ -91,6 +91,17 @@ export class ValueKeyedMap<K, T> {
 
   [Symbol.iterator](): IterableIterator<[K, T]> {
     return this.entries.entries() as IterableIterator<[K, T]>;
+  }
+
+  private addSlot(key: K & object, hash: number, value: T): K {
+    const stored = this.ownsKeys ? ownKey(key) : key;
+    const slot = new Slot(stored, value);
+    const existing = this.slots.get(hash);
+    if (existing === undefined) this.slots.set(hash, slot);
+    else if (existing instanceof Collisions) existing.slots.push(slot);
+    else this.slots.set(hash, new Collisions([existing, slot]));
+    this.entries.set(stored, value);
+    return stored as K;
   }
 
   private findSlot(key: object, hash: number): Slot<T> | undefined {

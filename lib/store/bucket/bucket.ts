@@ -1,104 +1,86 @@
-import { isStructuralKey } from '../key-equality.js';
-import { coarseNow } from './coarse-clock.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
-import type { EntryWeigher } from './entry-weigher.js';
-import { createEvictionPolicy } from './eviction/index.js';
-import { EXPIRED, IDLE, Lifetimes, STALE, type AgeCause, type EntryTimes, type LifetimeSettings, type RemovalCause } from './lifetimes.js';
-import type { EvictionPolicy, PolicyBounds } from './policy.js';
+import type { AgeCause, LifetimeSettings, Lifetimes, RemovalCause, StoredAge } from './lifetimes.js';
+import { SlottedEntries, type BucketBounds, type BucketListeners, type EntryState } from './slotted-entries.js';
 
-/** The bounds of a bounded bucket, with how its entries weigh (needed with `maxWeight` only). */
-export interface BucketBounds<K, V> extends PolicyBounds {
-  weigh: EntryWeigher<K, V> | null;
-}
+export type { BucketBounds, EntryState } from './slotted-entries.js';
 
-/** What `inspect(key)` tells of a resident entry, before the store adds whether it is reloading. */
-export interface EntryState<V> {
-  value: V;
-  storedAt: number | null;
-  lastReadAt: number | null;
-  expiresAt: number | null;
-}
+const NO_LIFETIMES: LifetimeSettings = { maxAge: null, expireAfterIdle: null, refreshAfter: null };
 
 /**
- * The entries of one bucket: keys compared by value, in insertion order. Every write to the bucket's
- * contents goes through here, so that the policy of a bounded bucket hears of each one and evicts
- * before the write returns, and the lifetimes of a bucket with ages hear of each one too. A bucket
- * with neither has no policy and no lifetimes: its reads and writes pay nothing for them.
+ * The entries of one bucket: keys compared by value, in insertion order. A bucket with neither a
+ * bound nor lifetimes is one value-keyed map, and its reads pay nothing for those features; one with
+ * either keeps slotted entries, which the policy and the lifetimes hear of on every write. A plain
+ * bucket turns slotted when its first entry is given a max age of its own.
  */
 export class Bucket<K, V> {
-  /** Holds its own copy of each object key: a caller changing its key object later can't corrupt the bucket. */
+  /** The plain bucket's entries; holds its own copy of each object key, so a caller changing its key object can't corrupt the bucket. */
   private readonly entries = new ValueKeyedMap<K, V>(true);
-  private readonly policy: EvictionPolicy<K> | null = null;
-  /**
-   * Per-entry ages: made at construction when the bucket has a lifetime setting, else by the first
-   * entry given its own max age (by `load` or `set`).
-   */
-  private lifetimes: Lifetimes<K, V> | null = null;
-  /** No policy and no lifetimes: a read is one lookup. */
-  private plain: boolean;
-  /** Set when the bucket has a `maxWeight`: otherwise every entry weighs 1 and nothing is weighed. */
-  private readonly weigh: EntryWeigher<K, V> | null = null;
-  private readonly maxEntries = Infinity;
-  private readonly maxWeight = Infinity;
-  /** Entries evicted since startup (by size). */
-  evictions = 0;
-  /** Entries removed since startup by their age or idleness. */
-  expirations = 0;
-  /**
-   * Told of each key evicted or expired (once the write that evicted it is done), with why; `null`
-   * while nobody listens.
-   */
-  onEvicted: ((key: K, cause: RemovalCause) => void) | null = null;
-  /** Told of a read that served an entry older than `refreshAfter`. */
-  onStale: ((key: K) => void) | null = null;
-  /** Told once the bucket starts keeping ages, if it did not from the start (to start the sweep). */
-  onLifetimesStarted: (() => void) | null = null;
-  /** Keys the write in progress evicted, told after it (a listener may write to the bucket again). */
-  private evictedNow: K[] = [];
+  private slotted: SlottedEntries<K, V> | null = null;
+  private readonly listeners: BucketListeners<K> = { evicted: null, stale: null, lifetimesStarted: null };
 
   constructor(
     bounds: BucketBounds<K, V> | null = null,
-    private readonly lifetimeSettings: LifetimeSettings = { maxAge: null, expireAfterIdle: null, refreshAfter: null },
+    private readonly lifetimeSettings: LifetimeSettings = NO_LIFETIMES,
   ) {
     const { maxAge, expireAfterIdle, refreshAfter } = lifetimeSettings;
-    if (maxAge !== null || expireAfterIdle !== null || refreshAfter !== null) this.lifetimes = new Lifetimes<K, V>(lifetimeSettings);
-    this.plain = bounds === null && this.lifetimes === null;
-    if (bounds === null) return;
-    this.maxEntries = bounds.maxEntries ?? Infinity;
-    this.maxWeight = bounds.maxWeight ?? Infinity;
-    if (bounds.maxWeight !== null) this.weigh = bounds.weigh;
-    this.policy = createEvictionPolicy<K>(bounds, (key) => this.evict(key));
+    const withLifetimes = maxAge !== null || expireAfterIdle !== null || refreshAfter !== null;
+    if (bounds !== null || withLifetimes) this.slotted = new SlottedEntries<K, V>(bounds, lifetimeSettings, withLifetimes, this.listeners);
+  }
+
+  /** Told of each key evicted or expired (once the write that evicted it is done), with why; `null` while nobody listens. */
+  set onEvicted(listener: ((key: K, cause: RemovalCause) => void) | null) {
+    this.listeners.evicted = listener;
+  }
+
+  get onEvicted(): ((key: K, cause: RemovalCause) => void) | null {
+    return this.listeners.evicted;
+  }
+
+  /** Told of a read that served an entry older than `refreshAfter`. */
+  set onStale(listener: (key: K) => void) {
+    this.listeners.stale = listener;
+  }
+
+  /** Told once the bucket starts keeping ages, if it did not from the start (to start the sweep). */
+  set onLifetimesStarted(listener: () => void) {
+    this.listeners.lifetimesStarted = listener;
   }
 
   get bounded(): boolean {
-    return this.policy !== null;
+    return this.slotted !== null && this.slotted.policy !== null;
   }
 
   /** The per-entry ages, once the bucket keeps them. */
-  get ages(): Lifetimes<K, V> | null {
-    return this.lifetimes;
+  get ages(): Lifetimes<K> | null {
+    return this.slotted === null ? null : this.slotted.lifetimes;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.slotted === null ? this.entries.size : this.slotted.size;
   }
 
   /** The total weight of the entries, when the bucket has a `maxWeight`. */
   get weight(): number | null {
-    return this.weigh === null ? null : this.policy!.weight;
+    return this.slotted === null ? null : this.slotted.weight;
+  }
+
+  /** Entries evicted since startup (by size). */
+  get evictions(): number {
+    return this.slotted === null ? 0 : this.slotted.evictions;
+  }
+
+  /** Entries removed since startup by their age or idleness. */
+  get expirations(): number {
+    return this.slotted === null ? 0 : this.slotted.expirations;
   }
 
   /** The value, without it counting as a use (`peek`, `has`, a refresh's old value); none once past its time. */
   get(key: K): V | undefined {
-    if (this.lifetimes === null) return this.entries.get(key);
-    const own = this.ownKey(key);
-    return own === undefined || this.lifetimes.deadCause(own, coarseNow()) !== null ? undefined : this.entries.get(own);
+    return this.slotted === null ? this.entries.get(key) : this.slotted.get(key);
   }
 
   has(key: K): boolean {
-    if (this.lifetimes === null) return this.entries.has(key);
-    const own = this.ownKey(key);
-    return own !== undefined && this.lifetimes.deadCause(own, coarseNow()) === null;
+    return this.slotted === null ? this.entries.has(key) : this.slotted.has(key);
   }
 
   /**
@@ -106,45 +88,7 @@ export class Bucket<K, V> {
    * its age or idle time is removed instead, and the read misses.
    */
   read(key: K): V | undefined {
-    if (this.plain) return this.entries.get(key);
-    return this.readTracked(key);
-  }
-
-  /** `read` in a bucket with a policy or lifetimes: kept apart, so that the plain read stays small enough to inline. */
-  private readTracked(key: K): V | undefined {
-    const lifetimes = this.lifetimes;
-    if (lifetimes !== null && !isStructuralKey(key)) {
-      const times = lifetimes.timesOf(key); // holds the value too: one lookup
-      return times === undefined ? undefined : this.served(key, times, lifetimes);
-    }
-    let own: K;
-    let value: V | undefined;
-    if (!isStructuralKey(key)) {
-      value = this.entries.get(key);
-      if (value === undefined && !this.entries.has(key)) return undefined;
-      own = key;
-    } else {
-      const entry = this.entries.entryOf(key);
-      if (entry === undefined) return undefined;
-      own = entry.key;
-      value = entry.value;
-    }
-    const times = lifetimes?.timesOf(own);
-    if (times !== undefined) return this.served(own, times, lifetimes!);
-    this.policy?.onRead(own);
-    return value;
-  }
-
-  /** A read found the entry of `own`: its value, unless it is past its time (then it is removed). */
-  private served(own: K, times: EntryTimes<V>, lifetimes: Lifetimes<K, V>): V | undefined {
-    const verdict = lifetimes.check(times, coarseNow());
-    if (verdict === EXPIRED || verdict === IDLE) {
-      this.expire(own, verdict === EXPIRED ? 'expired' : 'idle');
-      return undefined;
-    }
-    if (verdict === STALE) this.onStale?.(own);
-    this.policy?.onRead(own);
-    return times.value;
+    return this.slotted === null ? this.entries.get(key) : this.slotted.read(key);
   }
 
   /**
@@ -153,16 +97,14 @@ export class Bucket<K, V> {
    * entry; `storedAt` (-1: now) is when the value was loaded (a dump's entries were loaded before).
    */
   set(key: K, value: V, ownMaxAge = -1, storedAt = -1): void {
-    const own = this.entries.set(key, value);
-    if (this.plain && ownMaxAge < 0) return;
-    if (ownMaxAge >= 0 && this.lifetimes === null) this.startLifetimes();
-    if (this.lifetimes !== null) {
-      const now = Date.now();
-      this.lifetimes.stored(own, value, storedAt < 0 ? now : storedAt, ownMaxAge, true, now);
+    if (this.slotted === null) {
+      if (ownMaxAge < 0) {
+        this.entries.set(key, value);
+        return;
+      }
+      this.startSlotted();
     }
-    if (this.policy === null) return;
-    this.policy.onInsert(own, this.weigh === null ? 1 : this.weigh(own, value));
-    if (this.evictedNow.length > 0) this.tellEvicted();
+    this.slotted!.set(key, value, ownMaxAge, storedAt);
   }
 
   /**
@@ -171,19 +113,14 @@ export class Bucket<K, V> {
    * Its age starts again (at `storedAt`, -1: now), with `ownMaxAge` as in `set`.
    */
   update(key: K, value: V, ownMaxAge = -1, storedAt = -1): void {
-    if (ownMaxAge >= 0 && this.lifetimes === null) this.startLifetimes();
-    const weigh = this.weigh;
-    const old = weigh === null ? undefined : (this.entries.get(key) as V);
-    const own = this.entries.set(key, value);
-    if (this.lifetimes !== null) {
-      const now = Date.now();
-      this.lifetimes.stored(own, value, storedAt < 0 ? now : storedAt, ownMaxAge, false, now);
+    if (this.slotted === null) {
+      if (ownMaxAge < 0) {
+        this.entries.set(key, value);
+        return;
+      }
+      this.startSlotted();
     }
-    if (weigh === null) return;
-    const weight = weigh(own, value);
-    if (weight === weigh(own, old as V)) return;
-    this.policy!.onInsert(own, weight);
-    if (this.evictedNow.length > 0) this.tellEvicted();
+    this.slotted!.update(key, value, ownMaxAge, storedAt);
   }
 
   /**
@@ -191,130 +128,56 @@ export class Bucket<K, V> {
    * first that fit the bounds are kept, and handed to the policy least worth first, so that its order agrees.
    */
   fillRanked(keys: K[], values: V[], ownMaxAges: number[], storedAts: number[]): void {
-    const policy = this.policy!;
-    const kept: number[] = [];
-    const weights: number[] = [];
-    let total = 0;
-    for (let i = 0; i < keys.length && kept.length < this.maxEntries; i++) {
-      const weight = this.weigh === null ? 1 : this.weigh(keys[i]!, values[i]!);
-      if (total + weight > this.maxWeight) continue; // a lighter entry further on may still fit
-      total += weight;
-      kept.push(i);
-      weights.push(weight);
-    }
-    const lifetimes = this.lifetimes;
-    const now = Date.now();
-    for (let j = kept.length - 1; j >= 0; j--) {
-      const i = kept[j]!;
-      const own = this.entries.set(keys[i]!, values[i]!);
-      lifetimes?.stored(own, values[i]!, storedAts[i]!, ownMaxAges[i]!, true, now);
-      policy.onInsert(own, weights[j]!);
-    }
-    if (this.evictedNow.length > 0) this.tellEvicted();
+    this.slotted!.fillRanked(keys, values, ownMaxAges, storedAts);
   }
 
   delete(key: K): boolean {
-    if (this.plain) return this.entries.delete(key);
-    const own = this.ownKey(key);
-    if (own === undefined) return false;
-    this.entries.delete(own);
-    this.policy?.onRemove(own);
-    this.lifetimes?.removed(own);
-    return true;
+    return this.slotted === null ? this.entries.delete(key) : this.slotted.delete(key);
   }
 
   clear(): void {
-    this.entries.clear();
-    this.policy?.onClear();
-    this.lifetimes?.clear();
+    if (this.slotted === null) this.entries.clear();
+    else this.slotted.clear();
   }
 
-  /**
-   * Removes a resident entry (by its own key) whose age or idle time is past: the read that found
-   * it, or the sweep. Tells the listener at once: no write is in progress.
-   */
+  /** Removes a resident entry (by its own key) whose age or idle time is past: the read that found it, or the sweep. */
   expire(own: K, cause: AgeCause): void {
-    this.entries.delete(own);
-    this.policy?.onRemove(own);
-    this.lifetimes!.removed(own);
-    this.expirations++;
-    this.onEvicted?.(own, cause);
+    this.slotted!.expire(own, cause);
   }
 
   /** Removes the entry of `key` if it is past its age or idle time; returns whether it did. */
   expireIfDead(key: K): boolean {
-    if (this.lifetimes === null) return false;
-    const own = this.ownKey(key);
-    const cause = own === undefined ? null : this.lifetimes.deadCause(own, Date.now());
-    if (cause === null) return false;
-    this.expire(own!, cause);
-    return true;
+    return this.slotted !== null && this.slotted.expireIfDead(key);
   }
 
   /** What `inspect` shows of a resident entry, without it counting as a read; undefined once past its time. */
   inspect(key: K): EntryState<V> | undefined {
-    const own = this.ownKey(key);
-    if (own === undefined) return undefined;
-    const value = this.entries.get(own) as V;
-    const lifetimes = this.lifetimes;
-    const times = lifetimes?.timesOf(own);
-    if (lifetimes === null || times === undefined) return { value, storedAt: null, lastReadAt: null, expiresAt: null };
-    if (lifetimes.deadCause(own, Date.now()) !== null) return undefined;
-    const due = lifetimes.dueOf(times);
-    return { value, storedAt: times.storedAt, lastReadAt: times.lastReadAt, expiresAt: due === Infinity ? null : due };
+    if (this.slotted !== null) return this.slotted.inspect(key);
+    if (!this.entries.has(key)) return undefined;
+    return { value: this.entries.get(key) as V, storedAt: null, lastReadAt: null, expiresAt: null };
   }
 
-  /** The age of a resident entry (by its own key), as dumps and snapshots carry it. */
-  ageOf(own: K): EntryTimes<V> | undefined {
-    return this.lifetimes?.timesOf(own);
+  /** The age of a resident entry (by its own key), as dumps and snapshots carry it; undefined while the bucket keeps none. */
+  ageOf(own: K): StoredAge | undefined {
+    return this.slotted === null ? undefined : this.slotted.ageOf(own);
   }
 
   /** Copies of the keys as they were first given, in insertion order. */
   keys(): IterableIterator<K> {
-    return this.entries.keys();
+    return this.slotted === null ? this.entries.keys() : this.slotted.keys();
   }
 
   /** The entries, as dumps and snapshots write them: in a bounded bucket, most worth keeping first. */
   [Symbol.iterator](): Iterator<[K, V]> {
-    return this.policy === null ? this.entries[Symbol.iterator]() : this.ranked(this.policy);
+    return this.slotted === null ? this.entries[Symbol.iterator]() : this.slotted[Symbol.iterator]();
   }
 
-  private *ranked(policy: EvictionPolicy<K>): Generator<[K, V]> {
-    for (const key of policy.ranked()) {
-      const value = this.entries.get(key);
-      // Ranked when the dump began: skip a key evicted or deleted while the dump was written.
-      if (value !== undefined || this.entries.has(key)) yield [key, value as V];
-    }
-  }
-
-  /** The key as the bucket holds it (for an object key, its representative); undefined when absent. */
-  private ownKey(key: K): K | undefined {
-    if (!isStructuralKey(key)) return this.entries.has(key) ? key : undefined;
-    return this.entries.entryOf(key)?.key;
-  }
-
-  /**
-   * The first entry with its own max age: from now on the bucket keeps ages. The entries already here
-   * count as stored now, since when they were is not known.
-   */
-  private startLifetimes(): void {
-    const lifetimes = (this.lifetimes = new Lifetimes<K, V>(this.lifetimeSettings));
-    this.plain = false;
-    const now = Date.now();
-    for (const [own, value] of this.entries) lifetimes.stored(own, value, now, -1, false, now);
-    this.onLifetimesStarted?.();
-  }
-
-  private evict(key: K): void {
-    this.entries.delete(key);
-    this.lifetimes?.removed(key);
-    this.evictions++;
-    if (this.onEvicted !== null) this.evictedNow.push(key);
-  }
-
-  private tellEvicted(): void {
-    const keys = this.evictedNow;
-    this.evictedNow = [];
-    for (const key of keys) this.onEvicted?.(key, 'size');
+  /** A plain bucket's first entry with its own max age: its entries move into slots, counted as stored now. */
+  private startSlotted(): void {
+    const slotted = new SlottedEntries<K, V>(null, this.lifetimeSettings, true, this.listeners);
+    for (const [key, value] of this.entries) slotted.set(key, value, -1, -1);
+    this.entries.clear();
+    this.slotted = slotted;
+    this.listeners.lifetimesStarted?.();
   }
 }

@@ -24,124 +24,123 @@ export function pastMaxAge(storedAt: number, ownMaxAge: number, bucketMaxAge: nu
   return maxAge !== null && now >= storedAt + maxAge;
 }
 
-/**
- * One entry's times, in ms since the epoch (wall clock: they travel in dumps and to other instances),
- * with its value, so that a read of a primitive key finds both in one lookup.
- */
-export class EntryTimes<V = unknown> {
-  constructor(
-    public value: V,
-    public storedAt: number,
-    public lastReadAt: number,
-    /** The entry's own max age (from `load` or `set`), or -1: the bucket's applies. */
-    public ownMaxAge: number,
-    /** `storedAt` plus the max age that applies; Infinity when none does. */
-    public expiresAt: number,
-  ) {}
-}
-
 /** The age an entry carries in a dump or snapshot: when it was stored, and its own max age (-1: none). */
 export interface StoredAge {
   storedAt: number;
   ownMaxAge: number;
 }
 
+/** Read times are kept as ms from a base this far behind the clock when it is set (about 12 days: room for the clock to step back). */
+const BASE_LEAD = 2 ** 30;
+/** The most a read time may be past the base before the base moves on (an Int32 holds it). */
+const MOST_PAST_BASE = 2 ** 31 - 1;
+const FIRST_SLOTS = 1024;
+
 /**
- * Per-entry ages of one bucket: when each entry was stored and last read, and its own max age. It
- * sees the bucket's own keys (as the eviction policy does) and is told of every write and removal.
- * A bucket without lifetimes has none of this, so its reads pay nothing for it.
+ * Per-entry ages of one bucket, in arrays indexed by the slots of the bucket's entries: when each
+ * entry was stored (ms since the epoch, wall clock: ages travel in dumps and to other instances), its
+ * own max age (-1: the bucket's applies) and when it was last read. The bucket tells it of every
+ * store and gives it, for the sweep, its entries with their slots. Typed arrays cost 16 bytes an
+ * entry and nothing for the garbage collector to trace. A bucket without lifetimes has none of this.
  */
-export class Lifetimes<K, V = unknown> {
-  private readonly times = new Map<K, EntryTimes<V>>();
+export class Lifetimes<K> {
+  private storedAt = new Float64Array(FIRST_SLOTS);
+  /** Own max ages as Float32: exact to the millisecond up to 4.6 hours, to 1 part in 16 million beyond. */
+  private ownMaxAge = new Float32Array(FIRST_SLOTS);
+  /** Ms from `base`: an Int32 an entry. */
+  private lastRead = new Int32Array(FIRST_SLOTS);
+  private base: number;
   private readonly maxAge: number;
   private readonly idle: number;
   private readonly refreshAfter: number;
   /**
    * No entry is due before this: a lower bound, since reads only push idle deadlines later and every
-   * write lowers it when it must. The sweep skips its pass until then.
+   * store lowers it when it must. The sweep skips its pass until then.
    */
   nextDue = Infinity;
   /** The pass of the sweep in progress, and the earliest due time it has seen. */
-  private cursor: Iterator<[K, EntryTimes<V>]> | null = null;
+  private cursor: Iterator<[K, number]> | null = null;
   private passDue = Infinity;
 
-  constructor(settings: LifetimeSettings) {
+  constructor(
+    settings: LifetimeSettings,
+    /** The bucket's entries (its own key and slot of each), as the sweep goes through them. */
+    private readonly entries: () => Iterator<[K, number]>,
+    now = Date.now(),
+  ) {
     this.maxAge = settings.maxAge ?? Infinity;
     this.idle = settings.expireAfterIdle ?? Infinity;
     this.refreshAfter = settings.refreshAfter ?? Infinity;
-  }
-
-  get size(): number {
-    return this.times.size;
+    this.base = now - BASE_LEAD;
   }
 
   /**
-   * The key was stored with `value` at `storedAt`, with its own max age (-1: the bucket's). A new
-   * entry counts as read when stored; `read` tells whether this store is a use of the key (a write, a
-   * load on a read) rather than a refresh or another instance's value.
+   * The entry of `slot` was stored at `storedAt`, with its own max age (-1: the bucket's). `read`
+   * tells whether this store is a use of the key (a new entry, a write, a load on a read) rather than
+   * a refresh or another instance's value: only a use counts as a read.
    */
-  stored(key: K, value: V, storedAt: number, ownMaxAge: number, read: boolean, now: number): void {
-    const expiresAt = storedAt + (ownMaxAge >= 0 ? ownMaxAge : this.maxAge);
-    let times = this.times.get(key);
-    if (times === undefined) this.times.set(key, (times = new EntryTimes(value, storedAt, now, ownMaxAge, expiresAt)));
-    else {
-      times.value = value;
-      times.storedAt = storedAt;
-      times.ownMaxAge = ownMaxAge;
-      times.expiresAt = expiresAt;
-      if (read) times.lastReadAt = now;
-    }
-    const due = this.dueOf(times);
+  stored(slot: number, storedAt: number, ownMaxAge: number, read: boolean, now: number): void {
+    if (slot >= this.storedAt.length) this.grow(slot);
+    this.storedAt[slot] = storedAt;
+    this.ownMaxAge[slot] = ownMaxAge;
+    if (read) this.lastRead[slot] = this.sinceBase(now);
+    const due = this.dueOf(slot);
     if (due < this.nextDue) this.nextDue = due;
   }
 
-  /** A read found the key resident: whether it may be served (and it counts as read), or why not. */
-  read(key: K, now: number): ReadVerdict {
-    const times = this.times.get(key);
-    return times === undefined ? LIVE : this.check(times, now);
+  /** A read found the entry of `slot`: whether it may be served (and it counts as read), or why not. */
+  check(slot: number, now: number): ReadVerdict {
+    const storedAt = this.storedAt[slot]!;
+    const own = this.ownMaxAge[slot]!;
+    if (now >= storedAt + (own >= 0 ? own : this.maxAge)) return EXPIRED;
+    const sinceBase = this.sinceBase(now);
+    if (sinceBase - this.lastRead[slot]! >= this.idle) return IDLE;
+    this.lastRead[slot] = sinceBase;
+    return now - storedAt >= this.refreshAfter ? STALE : LIVE;
   }
 
-  /** `read`, given the entry's times. */
-  check(times: EntryTimes<V>, now: number): ReadVerdict {
-    if (now >= times.expiresAt) return EXPIRED;
-    if (now - times.lastReadAt >= this.idle) return IDLE;
-    times.lastReadAt = now;
-    return now - times.storedAt >= this.refreshAfter ? STALE : LIVE;
+  /** Why the entry of `slot` may no longer be served, without it counting as read; null while it may. */
+  deadCause(slot: number, now: number): AgeCause | null {
+    if (now >= this.expiresAt(slot)) return 'expired';
+    return now - this.lastReadAt(slot) >= this.idle ? 'idle' : null;
   }
 
-  /** Why the key may no longer be served, without it counting as read; null while it may. */
-  deadCause(key: K, now: number): AgeCause | null {
-    const times = this.times.get(key);
-    return times === undefined ? null : this.causeAt(times, now);
+  storedAtOf(slot: number): number {
+    return this.storedAt[slot]!;
   }
 
-  timesOf(key: K): EntryTimes<V> | undefined {
-    return this.times.get(key);
+  ownMaxAgeOf(slot: number): number {
+    return this.ownMaxAge[slot]!;
+  }
+
+  lastReadAt(slot: number): number {
+    return this.base + this.lastRead[slot]!;
+  }
+
+  /** Its stored time plus the max age that applies; Infinity when none does. */
+  expiresAt(slot: number): number {
+    const own = this.ownMaxAge[slot]!;
+    return this.storedAt[slot]! + (own >= 0 ? own : this.maxAge);
   }
 
   /** When the entry stops being served (its age or its idleness); Infinity when never. */
-  dueOf(times: EntryTimes<V>): number {
-    return Math.min(times.expiresAt, times.lastReadAt + this.idle);
-  }
-
-  removed(key: K): void {
-    this.times.delete(key);
+  dueOf(slot: number): number {
+    return Math.min(this.expiresAt(slot), this.lastReadAt(slot) + this.idle);
   }
 
   clear(): void {
-    this.times.clear();
     this.cursor = null;
   }
 
   /**
    * One step of the sweep: checks up to `limit` entries from where the last step stopped and hands
-   * those past their time to `remove` (which calls `removed`). Returns true once a pass is complete.
+   * those past their time to `remove`. Returns true once a pass is complete.
    */
   sweepStep(now: number, limit: number, remove: (key: K, cause: AgeCause) => void): boolean {
     if (this.cursor === null) {
-      this.cursor = this.times.entries();
+      this.cursor = this.entries();
       this.passDue = Infinity;
-      this.nextDue = Infinity; // writes during the pass lower it; the pass adds what it sees
+      this.nextDue = Infinity; // stores during the pass lower it; the pass adds what it sees
     }
     for (let i = 0; i < limit; i++) {
       const next = this.cursor.next();
@@ -150,19 +149,41 @@ export class Lifetimes<K, V = unknown> {
         if (this.passDue < this.nextDue) this.nextDue = this.passDue;
         return true;
       }
-      const [key, times] = next.value;
-      const cause = this.causeAt(times, now);
+      const [key, slot] = next.value;
+      const cause = this.deadCause(slot, now);
       if (cause !== null) remove(key, cause);
       else {
-        const due = this.dueOf(times);
+        const due = this.dueOf(slot);
         if (due < this.passDue) this.passDue = due;
       }
     }
     return false;
   }
 
-  private causeAt(times: EntryTimes<V>, now: number): AgeCause | null {
-    if (now >= times.expiresAt) return 'expired';
-    return now - times.lastReadAt >= this.idle ? 'idle' : null;
+  /**
+   * `now` as ms from the base. Once that passes what an Int32 holds (after about 12 days), the base
+   * moves on and the read times with it; a read longer ago than about 24 days stays that long ago.
+   */
+  private sinceBase(now: number): number {
+    const since = now - this.base;
+    if (since <= MOST_PAST_BASE) return since;
+    const shift = since - BASE_LEAD;
+    this.base += shift;
+    const lastRead = this.lastRead;
+    for (let i = 0; i < lastRead.length; i++) lastRead[i] = Math.max(lastRead[i]! - shift, -MOST_PAST_BASE - 1);
+    return BASE_LEAD;
+  }
+
+  private grow(slot: number): void {
+    const size = Math.max(slot + 1, 2 * this.storedAt.length);
+    const storedAt = new Float64Array(size);
+    storedAt.set(this.storedAt);
+    const ownMaxAge = new Float32Array(size);
+    ownMaxAge.set(this.ownMaxAge);
+    const lastRead = new Int32Array(size);
+    lastRead.set(this.lastRead);
+    this.storedAt = storedAt;
+    this.ownMaxAge = ownMaxAge;
+    this.lastRead = lastRead;
   }
 }

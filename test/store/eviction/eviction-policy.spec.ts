@@ -3,27 +3,32 @@ import { AdmissionFilter } from '../../../lib/store/bucket/eviction/admission.fi
 import { FrequencySketch } from '../../../lib/store/bucket/eviction/frequency.sketch.js';
 import { createEvictionPolicy } from '../../../lib/store/bucket/eviction/index.js';
 import { seededHash } from '../../../lib/store/bucket/eviction/key.hash.js';
-import type { EvictionPolicy, PolicyBounds } from '../../../lib/store/bucket/policy.js';
+import type { EvictionPolicy, EvictSlot, PolicyBounds } from '../../../lib/store/bucket/policy.js';
+import { SlotAllocator } from '../../../lib/store/bucket/slot-allocator.js';
 
-/** A bucket's view of its policy: the resident keys with their weights, kept as the bucket keeps them. */
+/** A bucket's view of its policy: the resident keys with their slots and weights, kept as the bucket keeps them. */
 class ModelBucket<K> {
-  readonly resident = new Map<K, number>();
+  readonly resident = new Map<K, { slot: number; weight: number }>();
   readonly evicted: K[] = [];
   readonly policy: EvictionPolicy<K>;
+  private readonly slots = new SlotAllocator();
   private inserting = false;
 
-  constructor(bounds: PolicyBounds, make = (evict: (key: K) => void) => createEvictionPolicy<K>(bounds, evict)) {
-    this.policy = make((key) => {
-      if (!this.inserting) throw new Error('evict called outside onInsert');
-      if (!this.resident.delete(key)) throw new Error(`evict of a key that isn't resident: ${String(key)}`);
+  constructor(bounds: PolicyBounds, make = (evict: EvictSlot<K>) => createEvictionPolicy<K>(bounds, evict)) {
+    this.policy = make((slot, key) => {
+      if (!this.inserting) throw new Error('evict called outside a store');
+      if (this.resident.get(key)?.slot !== slot) throw new Error(`evict of a key that isn't resident in that slot: ${String(key)}`);
+      this.resident.delete(key);
+      this.slots.release(slot);
       this.evicted.push(key);
     });
   }
 
   /** A demand-fill request: a hit is a read, a miss stores the key. Returns whether it hit. */
   request(key: K, weight = 1): boolean {
-    if (this.resident.has(key)) {
-      this.policy.onRead(key);
+    const entry = this.resident.get(key);
+    if (entry !== undefined) {
+      this.policy.onRead(entry.slot);
       return true;
     }
     this.store(key, weight);
@@ -31,27 +36,39 @@ class ModelBucket<K> {
   }
 
   store(key: K, weight = 1): void {
-    this.resident.set(key, weight);
+    const entry = this.resident.get(key);
     this.inserting = true;
     try {
-      this.policy.onInsert(key, weight);
+      if (entry !== undefined) {
+        entry.weight = weight;
+        this.policy.onUpdate(entry.slot, weight);
+      } else {
+        const slot = this.slots.take();
+        this.resident.set(key, { slot, weight });
+        this.policy.onInsert(slot, key, weight);
+      }
     } finally {
       this.inserting = false;
     }
   }
 
   remove(key: K): void {
-    if (this.resident.delete(key)) this.policy.onRemove(key);
+    const entry = this.resident.get(key);
+    if (entry === undefined) return;
+    this.resident.delete(key);
+    this.policy.onRemove(entry.slot);
+    this.slots.release(entry.slot);
   }
 
   clear(): void {
     this.resident.clear();
+    this.slots.clear();
     this.policy.onClear();
   }
 
   totalWeight(): number {
     let total = 0;
-    for (const weight of this.resident.values()) total += weight;
+    for (const { weight } of this.resident.values()) total += weight;
     return total;
   }
 }
@@ -88,7 +105,7 @@ describe('the eviction policy', () => {
           else bucket.clear();
           if (limits.maxEntries !== null) expect(bucket.resident.size).toBeLessThanOrEqual(limits.maxEntries);
           if (limits.maxWeight !== null) expect(bucket.totalWeight()).toBeLessThanOrEqual(limits.maxWeight);
-          expect(bucket.policy.weight).toBe(bucket.totalWeight());
+          expect(bucket.policy.weight).toBe(limits.maxWeight === null ? bucket.resident.size : bucket.totalWeight()); // without a weight bound, an entry counts once
           expect(new Set(bucket.policy.ranked())).toEqual(new Set(bucket.resident.keys()));
         }
       }),
@@ -184,7 +201,6 @@ describe('the eviction policy', () => {
     bucket.store('a', 5);
     bucket.store('b', 7);
     bucket.remove('a');
-    bucket.policy.onRead('a'); // a read of a key the policy no longer holds changes nothing
     expect([[...bucket.policy.ranked()], bucket.policy.weight]).toEqual([['b'], 7]);
     bucket.clear();
     expect([[...bucket.policy.ranked()], bucket.policy.weight]).toEqual([[], 0]);

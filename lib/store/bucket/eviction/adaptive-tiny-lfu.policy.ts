@@ -1,8 +1,7 @@
-import type { EvictionPolicy, PolicyBounds } from '../policy.js';
+import type { EvictionPolicy, EvictSlot, PolicyBounds } from '../policy.js';
 import { AdmissionFilter } from './admission.filter.js';
 import { FrequencySketch } from './frequency.sketch.js';
 import { seededHash } from './key.hash.js';
-import { MapSlotIndex } from './slot.index.js';
 import { randomSeed } from './random.source.js';
 import { PROBATION, PROTECTED, WINDOW } from './slot.lists.js';
 import { CANDIDATE_SETTINGS } from './space.settings.js';
@@ -26,19 +25,19 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   /** The most keys the sketch must tell apart: it grows with the resident keys up to this. */
   private readonly sketchLimit: number;
 
-  constructor(bounds: PolicyBounds, evict: (key: K) => void, seed = randomSeed()) {
+  constructor(bounds: PolicyBounds, evict: EvictSlot<K>, seed = randomSeed()) {
     const maxEntries = bounds.maxEntries ?? Infinity;
     this.seed = seed;
     this.sketchLimit = Math.min(maxEntries, 1 << 24);
     this.sketch = new FrequencySketch(Math.min(this.sketchLimit, FIRST_SKETCH_WIDTH), seed);
     this.admission = new AdmissionFilter(this.sketch, seed ^ 0x5f3759df);
-    const evictAndStart = (key: K): void => {
+    const evictAndStart = (slot: number, key: K): void => {
       // A bound sized in weight only: the shadows are sized by the entries held when it first filled.
       if (this.selector === null) this.startSelector(this.space.slots.size);
-      evict(key);
+      evict(slot, key);
     };
     const limit = bounds.maxWeight ?? Infinity;
-    this.space = new WindowedSpace<K>(maxEntries, limit, CANDIDATE_SETTINGS[0]!, this.admission, evictAndStart, new MapSlotIndex<K>());
+    this.space = new WindowedSpace<K>(maxEntries, limit, CANDIDATE_SETTINGS[0]!, this.admission, evictAndStart);
     if (bounds.maxEntries !== null) this.startSelector(bounds.maxEntries);
   }
 
@@ -46,33 +45,28 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
     return this.space.weight;
   }
 
-  onRead(key: K): void {
-    const slot = this.space.slots.slotOf(key);
-    if (slot < 0) return;
+  onRead(slot: number): void {
     const hash = this.space.slots.hashAt(slot);
     this.sketch.increment(hash);
     this.space.access(slot);
     this.replay(hash);
   }
 
-  onInsert(key: K, weight: number): void {
-    const slots = this.space.slots;
-    const slot = slots.slotOf(key);
-    if (slot >= 0) {
-      this.sketch.increment(slots.hashAt(slot));
-      this.space.reweigh(slot, weight);
-      return;
-    }
+  onInsert(slot: number, key: K, weight: number): void {
     const hash = seededHash(key, this.seed);
     this.sketch.increment(hash);
     this.replay(hash);
-    this.sketch.ensureWidth(Math.min(slots.size + 1, this.sketchLimit));
-    this.space.insert(key, hash, weight);
+    this.sketch.ensureWidth(Math.min(this.space.slots.size + 1, this.sketchLimit));
+    this.space.insert(slot, key, hash, weight);
   }
 
-  onRemove(key: K): void {
-    const slot = this.space.slots.slotOf(key);
-    if (slot >= 0) this.space.remove(slot);
+  onUpdate(slot: number, weight: number): void {
+    this.sketch.increment(this.space.slots.hashAt(slot));
+    this.space.reweigh(slot, weight);
+  }
+
+  onRemove(slot: number): void {
+    this.space.remove(slot);
   }
 
   onClear(): void {

@@ -1,13 +1,11 @@
 import type { AdmissionFilter } from './admission.filter.js';
-import { IntegerSlotIndex } from './slot.index.js';
+import { ShadowSpace } from './shadow.space.js';
 import { CANDIDATE_SETTINGS, type SpaceSettings } from './space.settings.js';
-import { WindowedSpace } from './windowed.space.js';
 
 /** How much of a shadow's past score carries into the next period (about 30 periods of memory). */
 const MEMORY = 0.97;
 /** Shadows smaller than this see too few keys to tell the settings apart. */
 const SHADOW_MIN = 1000;
-const ignore = (): void => {};
 
 /**
  * Chooses the resident space's settings by running the same policy under each candidate setting
@@ -21,7 +19,7 @@ const ignore = (): void => {};
 export class SettingsSelector {
   /** The setting of the shadow that hit most lately. */
   settings: SpaceSettings = CANDIDATE_SETTINGS[0]!;
-  private readonly shadows: WindowedSpace<number>[];
+  private readonly shadows: ShadowSpace[];
   private readonly hits: Float64Array;
   private readonly scores: Float64Array;
   private readonly sampleMask: number;
@@ -33,10 +31,7 @@ export class SettingsSelector {
     const shadowCapacity = Math.max(1, Math.round(capacity / sampling));
     this.sampleMask = sampling - 1;
     this.period = shadowCapacity;
-    this.shadows = CANDIDATE_SETTINGS.map(
-      (settings) =>
-        new WindowedSpace<number>(shadowCapacity, Infinity, settings, admission, ignore, new IntegerSlotIndex(shadowCapacity + 1)),
-    );
+    this.shadows = CANDIDATE_SETTINGS.map((settings) => new ShadowSpace(shadowCapacity, settings, admission));
     this.hits = new Float64Array(this.shadows.length);
     this.scores = new Float64Array(this.shadows.length);
   }
@@ -45,16 +40,7 @@ export class SettingsSelector {
   record(hash: number): boolean {
     if ((hash & this.sampleMask) !== 0) return false;
     const shadows = this.shadows;
-    for (let i = 0; i < shadows.length; i++) {
-      const shadow = shadows[i]!;
-      const slot = shadow.slots.slotOf(hash);
-      if (slot >= 0) {
-        this.hits[i]++;
-        shadow.access(slot);
-      } else {
-        shadow.insert(hash, hash, 1);
-      }
-    }
+    for (let i = 0; i < shadows.length; i++) if (shadows[i]!.request(hash)) this.hits[i]++;
     if (++this.requests < this.period) return false;
     this.requests = 0;
     return this.choose();

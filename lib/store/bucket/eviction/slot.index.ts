@@ -1,46 +1,11 @@
-/** Where a policy finds a resident key's slot. */
-export interface SlotIndex<K> {
-  readonly size: number;
-  /** The key's slot, or -1. */
-  get(key: K): number;
-  set(key: K, slot: number): void;
-  delete(key: K): void;
-  clear(): void;
-}
-
-/** The index of a bucket's own keys (any kind, compared by identity): a native Map. */
-export class MapSlotIndex<K> implements SlotIndex<K> {
-  private readonly slots = new Map<K, number>();
-
-  get size(): number {
-    return this.slots.size;
-  }
-
-  get(key: K): number {
-    return this.slots.get(key) ?? -1;
-  }
-
-  set(key: K, slot: number): void {
-    this.slots.set(key, slot);
-  }
-
-  delete(key: K): void {
-    this.slots.delete(key);
-  }
-
-  clear(): void {
-    this.slots.clear();
-  }
-}
-
 const EMPTY = -1;
 
 /**
- * The index of a shadow's integer keys, in typed arrays: open addressing with linear probing at most
- * half full, deletion by shifting the following run back (no tombstones), so the constant churn of a
- * full shadow allocates nothing, where a Map would keep reallocating its table.
+ * Where a shadow finds the slot of an integer key (a hash), in typed arrays: open addressing with
+ * linear probing at most half full, deletion by shifting the following run back (no tombstones), so
+ * the constant churn of a full shadow allocates nothing, where a Map would keep reallocating its table.
  */
-export class IntegerSlotIndex implements SlotIndex<number> {
+export class IntegerSlotIndex {
   private readonly keys: Int32Array;
   private readonly slots: Int32Array;
   private readonly mask: number;

@@ -1,6 +1,4 @@
-import type { SlotIndex } from './slot.index.js';
-
-/** The three queues of the policy; each is also the index of its list's sentinel slot. */
+/** The three queues of the policy; each is also the index of its list's sentinel. */
 export const WINDOW = 0;
 export const PROBATION = 1;
 export const PROTECTED = 2;
@@ -10,46 +8,44 @@ const QUEUES = 3;
 const NONE = -1;
 
 /**
- * The resident keys of a policy in preallocated slots: per slot its key, hash, weight, queue and its
- * links in a circular doubly-linked list per queue (a sentinel slot per queue), all in typed arrays,
- * so moving a key to the front of its queue writes a few integers and allocates nothing. Each queue
- * keeps its count and weight; the front is the most recently used end.
+ * The resident keys of a policy, by the slot numbers their owner gave them: per slot its key, hash,
+ * weight, queue and its links in a circular doubly-linked list per queue, all in typed arrays, so
+ * moving a key to the front of its queue writes a few integers and allocates nothing. The sentinels
+ * of the lists sit before the first slot (a slot's place in the arrays is its number plus `QUEUES`).
+ * Each queue keeps its count and weight; the front is the most recently used end.
  */
 export class SlotLists<K> {
   readonly count = new Float64Array(QUEUES);
   readonly weightOf = new Float64Array(QUEUES);
   private keys: (K | undefined)[];
   private hashes: Int32Array;
-  private weights: Float64Array;
+  /** Only when entries weigh more than 1 (a `maxWeight`): otherwise every weight is 1 and none is kept. */
+  private weights: Float64Array | null;
   private queues: Uint8Array;
+  /** Whether the key was used since it was last looked at from the back of protected (its second chance). */
+  private marks: Uint8Array;
   private prev: Int32Array;
   private next: Int32Array;
-  private freeHead = NONE;
-  private used = QUEUES;
 
-  /** `initial` slots are made at once; more are made (doubling) as keys arrive, up to `limit` keys at once. */
+  /** Room for `initial` slots is made at once; more (doubling) as higher slots arrive, up to `limit` slots. */
   constructor(
     initial: number,
     private readonly limit: number,
-    private readonly slotByKey: SlotIndex<K>,
+    weighted: boolean,
   ) {
     const size = QUEUES + Math.max(1, Math.min(initial, limit));
-    this.keys = new Array<K | undefined>(size);
+    this.keys = [];
     this.hashes = new Int32Array(size);
-    this.weights = new Float64Array(size);
+    this.weights = weighted ? new Float64Array(size) : null;
     this.queues = new Uint8Array(size);
+    this.marks = new Uint8Array(size);
     this.prev = new Int32Array(size);
     this.next = new Int32Array(size);
     this.reset();
   }
 
   get size(): number {
-    return this.slotByKey.size;
-  }
-
-  /** The slot of a resident key, or -1. */
-  slotOf(key: K): number {
-    return this.slotByKey.get(key);
+    return this.count[WINDOW]! + this.count[PROBATION]! + this.count[PROTECTED]!;
   }
 
   keyAt(slot: number): K {
@@ -57,81 +53,90 @@ export class SlotLists<K> {
   }
 
   hashAt(slot: number): number {
-    return this.hashes[slot]!;
+    return this.hashes[slot + QUEUES]!;
   }
 
   weightAt(slot: number): number {
-    return this.weights[slot]!;
+    return this.weights === null ? 1 : this.weights[slot + QUEUES]!;
   }
 
   queueAt(slot: number): Queue {
-    return this.queues[slot] as Queue;
+    return this.queues[slot + QUEUES] as Queue;
   }
 
-  /** The least recently used slot of a queue, or -1 when it is empty. */
+  /** The key of `slot` was used: one byte written, nothing moved. */
+  mark(slot: number): void {
+    this.marks[slot + QUEUES] = 1;
+  }
+
+  /** Whether the key of `slot` was used since the last look; the look clears it. */
+  takeMark(slot: number): boolean {
+    const at = slot + QUEUES;
+    if (this.marks[at] === 0) return false;
+    this.marks[at] = 0;
+    return true;
+  }
+
+  /** The least recently used slot of a queue, or a negative number when it is empty. */
   back(queue: Queue): number {
-    const slot = this.prev[queue]!;
-    return slot === queue ? NONE : slot;
+    return this.prev[queue]! - QUEUES; // an empty queue's sentinel links to itself, below QUEUES
   }
 
   /** The slot after `slot` towards the back of its queue, or -1 at the back. */
   behind(slot: number): number {
-    const after = this.next[slot]!;
-    return after < QUEUES ? NONE : after;
+    const after = this.next[slot + QUEUES]!;
+    return after < QUEUES ? NONE : after - QUEUES;
   }
 
   /** The slot before `slot` towards the front of its queue, or -1 at the front. */
   ahead(slot: number): number {
-    const before = this.prev[slot]!;
-    return before < QUEUES ? NONE : before;
+    const before = this.prev[slot + QUEUES]!;
+    return before < QUEUES ? NONE : before - QUEUES;
   }
 
   /** The most recently used slot of a queue, or -1 when it is empty. */
   front(queue: Queue): number {
     const slot = this.next[queue]!;
-    return slot === queue ? NONE : slot;
+    return slot === queue ? NONE : slot - QUEUES;
   }
 
-  /** Makes a slot for a new key at the front of `queue`. */
-  add(key: K, hash: number, weight: number, queue: Queue): number {
-    const slot = this.takeSlot();
+  /** Puts a new key in a free `slot`, at the front of `queue`. */
+  add(slot: number, key: K, hash: number, weight: number, queue: Queue): void {
+    const at = slot + QUEUES;
+    if (at >= this.prev.length) this.grow(at);
     this.keys[slot] = key;
-    this.hashes[slot] = hash;
-    this.weights[slot] = weight;
-    this.slotByKey.set(key, slot);
-    this.link(slot, queue);
-    return slot;
+    this.hashes[at] = hash;
+    this.marks[at] = 0;
+    if (this.weights !== null) this.weights[at] = weight;
+    this.link(at, queue);
   }
 
   /** Moves a slot to the front of `queue` (its own or another). */
   moveToFront(slot: number, queue: Queue): void {
-    if (this.queues[slot] === queue) {
-      if (this.next[queue] !== slot) this.relink(slot, queue); // a read: the queue's count and weight stay
+    const at = slot + QUEUES;
+    if (this.queues[at] === queue) {
+      if (this.next[queue] !== at) this.relink(at, queue); // a read: the queue's count and weight stay
       return;
     }
-    this.unlink(slot);
-    this.link(slot, queue);
+    this.unlink(at);
+    this.link(at, queue);
   }
 
   setWeight(slot: number, weight: number): void {
-    this.weightOf[this.queues[slot]!] += weight - this.weights[slot]!;
-    this.weights[slot] = weight;
+    const at = slot + QUEUES;
+    const weights = this.weights!;
+    this.weightOf[this.queues[at]!] += weight - weights[at]!;
+    weights[at] = weight;
   }
 
-  /** Frees a slot; returns its key. */
-  remove(slot: number): K {
-    const key = this.keys[slot] as K;
-    this.unlink(slot);
-    this.slotByKey.delete(key);
+  /** Takes a slot out of its queue; its owner may give it to another key. */
+  remove(slot: number): void {
+    this.unlink(slot + QUEUES);
     this.keys[slot] = undefined;
-    this.next[slot] = this.freeHead;
-    this.freeHead = slot;
-    return key;
   }
 
   clear(): void {
-    this.slotByKey.clear();
-    this.keys.fill(undefined);
+    this.keys = [];
     this.reset();
   }
 
@@ -142,59 +147,48 @@ export class SlotLists<K> {
       this.count[queue] = 0;
       this.weightOf[queue] = 0;
     }
-    this.freeHead = NONE;
-    this.used = QUEUES;
   }
 
-  private link(slot: number, queue: Queue): void {
+  private link(at: number, queue: Queue): void {
     const first = this.next[queue]!;
-    this.prev[slot] = queue;
-    this.next[slot] = first;
-    this.prev[first] = slot;
-    this.next[queue] = slot;
-    this.queues[slot] = queue;
+    this.prev[at] = queue;
+    this.next[at] = first;
+    this.prev[first] = at;
+    this.next[queue] = at;
+    this.queues[at] = queue;
     this.count[queue]++;
-    this.weightOf[queue] += this.weights[slot]!;
+    this.weightOf[queue] += this.weights === null ? 1 : this.weights[at]!;
   }
 
-  private relink(slot: number, queue: number): void {
-    const before = this.prev[slot]!;
-    const after = this.next[slot]!;
+  private relink(at: number, queue: number): void {
+    const before = this.prev[at]!;
+    const after = this.next[at]!;
     this.next[before] = after;
     this.prev[after] = before;
     const first = this.next[queue]!;
-    this.prev[slot] = queue;
-    this.next[slot] = first;
-    this.prev[first] = slot;
-    this.next[queue] = slot;
+    this.prev[at] = queue;
+    this.next[at] = first;
+    this.prev[first] = at;
+    this.next[queue] = at;
   }
 
-  private unlink(slot: number): void {
-    const before = this.prev[slot]!;
-    const after = this.next[slot]!;
+  private unlink(at: number): void {
+    const before = this.prev[at]!;
+    const after = this.next[at]!;
     this.next[before] = after;
     this.prev[after] = before;
-    const queue = this.queues[slot]!;
+    const queue = this.queues[at]!;
     this.count[queue]--;
-    this.weightOf[queue] -= this.weights[slot]!;
+    this.weightOf[queue] -= this.weights === null ? 1 : this.weights[at]!;
   }
 
-  private takeSlot(): number {
-    if (this.freeHead !== NONE) {
-      const slot = this.freeHead;
-      this.freeHead = this.next[slot]!;
-      return slot;
-    }
-    if (this.used === this.prev.length) this.grow();
-    return this.used++;
-  }
-
-  private grow(): void {
-    const bigger = Math.min(2 * this.prev.length, QUEUES + this.limit);
-    this.keys.length = bigger;
+  /** Makes room up to place `at` at least: doubling, up to the limit. */
+  private grow(at: number): void {
+    const bigger = Math.max(at + 1, Math.min(2 * this.prev.length, QUEUES + this.limit));
     this.hashes = copied(new Int32Array(bigger), this.hashes);
-    this.weights = copied(new Float64Array(bigger), this.weights);
+    if (this.weights !== null) this.weights = copied(new Float64Array(bigger), this.weights);
     this.queues = copied(new Uint8Array(bigger), this.queues);
+    this.marks = copied(new Uint8Array(bigger), this.marks);
     this.prev = copied(new Int32Array(bigger), this.prev);
     this.next = copied(new Int32Array(bigger), this.next);
   }

@@ -1,0 +1,280 @@
+import { isStructuralKey } from '../key-equality.js';
+import { ValueKeyedMap } from '../value-keyed-map.js';
+import { coarseNow } from './coarse-clock.js';
+import type { EntryWeigher } from './entry-weigher.js';
+import { createEvictionPolicy } from './eviction/index.js';
+import { EXPIRED, IDLE, LIVE, Lifetimes, type AgeCause, type LifetimeSettings, type RemovalCause, type StoredAge } from './lifetimes.js';
+import type { EvictionPolicy, PolicyBounds } from './policy.js';
+import { SlotAllocator } from './slot-allocator.js';
+
+/** The bounds of a bounded bucket, with how its entries weigh (needed with `maxWeight` only). */
+export interface BucketBounds<K, V> extends PolicyBounds {
+  weigh: EntryWeigher<K, V> | null;
+}
+
+/** Who hears what a bucket with a policy or lifetimes does by itself; `null` while nobody listens. */
+export interface BucketListeners<K> {
+  /** Each key evicted or expired (once the write that evicted it is done), with why. */
+  evicted: ((key: K, cause: RemovalCause) => void) | null;
+  /** A read served an entry older than `refreshAfter`. */
+  stale: ((key: K) => void) | null;
+  /** The bucket started keeping ages, when it did not from the start (to start the sweep). */
+  lifetimesStarted: (() => void) | null;
+}
+
+/** What `inspect(key)` tells of a resident entry, before the store adds whether it is reloading. */
+export interface EntryState<V> {
+  value: V;
+  storedAt: number | null;
+  lastReadAt: number | null;
+  expiresAt: number | null;
+}
+
+/**
+ * The entries of a bucket with a policy or lifetimes. Each entry has a slot: the map finds a key's
+ * slot, the value sits in an array at it, and the policy and the lifetimes keep their bookkeeping in
+ * typed arrays at the same slot. A read is then one lookup, whatever the bucket keeps per entry, and
+ * an entry costs no object of its own. Every write goes through here, so that the policy evicts
+ * before the write returns, and the lifetimes hear of each store.
+ */
+export class SlottedEntries<K, V> {
+  /** Key → slot; holds its own copy of each object key, which is also the policy's key of it. */
+  private readonly index = new ValueKeyedMap<K, number>(true);
+  private values: (V | undefined)[] = [];
+  private readonly allocator = new SlotAllocator();
+  readonly policy: EvictionPolicy<K> | null = null;
+  /** Made at construction when the bucket has a lifetime setting, else by the first entry given its own max age. */
+  lifetimes: Lifetimes<K> | null = null;
+  /** Set when the bucket has a `maxWeight`: otherwise every entry weighs 1 and nothing is weighed. */
+  private readonly weigh: EntryWeigher<K, V> | null = null;
+  private readonly maxEntries: number = Infinity;
+  private readonly maxWeight: number = Infinity;
+  /** Entries evicted since startup (by size). */
+  evictions = 0;
+  /** Entries removed since startup by their age or idleness. */
+  expirations = 0;
+  /** Keys the write in progress evicted, told after it (a listener may write to the bucket again). */
+  private evictedNow: K[] = [];
+
+  constructor(
+    bounds: BucketBounds<K, V> | null,
+    private readonly lifetimeSettings: LifetimeSettings,
+    withLifetimes: boolean,
+    private readonly listeners: BucketListeners<K>,
+  ) {
+    if (withLifetimes) this.lifetimes = this.newLifetimes();
+    if (bounds === null) return;
+    this.maxEntries = bounds.maxEntries ?? Infinity;
+    this.maxWeight = bounds.maxWeight ?? Infinity;
+    if (bounds.maxWeight !== null) this.weigh = bounds.weigh;
+    this.policy = createEvictionPolicy<K>(bounds, (slot, key) => this.evicted(slot, key));
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The total weight of the entries, when the bucket has a `maxWeight`. */
+  get weight(): number | null {
+    return this.weigh === null ? null : this.policy!.weight;
+  }
+
+  /** The value, without it counting as a use; none once past its time. */
+  get(key: K): V | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    return this.lifetimes !== null && this.lifetimes.deadCause(slot, coarseNow()) !== null ? undefined : this.values[slot];
+  }
+
+  has(key: K): boolean {
+    const slot = this.index.get(key);
+    return slot !== undefined && (this.lifetimes === null || this.lifetimes.deadCause(slot, coarseNow()) === null);
+  }
+
+  /** The value, as a read that uses it. An entry past its age or idle time is removed instead, and the read misses. */
+  read(key: K): V | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    const lifetimes = this.lifetimes;
+    if (lifetimes !== null) {
+      const verdict = lifetimes.check(slot, coarseNow());
+      if (verdict !== LIVE) {
+        if (verdict === EXPIRED || verdict === IDLE) {
+          this.expire(this.ownKey(key)!, verdict === EXPIRED ? 'expired' : 'idle');
+          return undefined;
+        }
+        this.listeners.stale?.(this.ownKey(key)!);
+      }
+    }
+    this.policy?.onRead(slot);
+    return this.values[slot];
+  }
+
+  /** Stores a value as a use of the key; evicts what no longer fits (maybe this key). As `Bucket.set`. */
+  set(key: K, value: V, ownMaxAge: number, storedAt: number): void {
+    if (ownMaxAge >= 0 && this.lifetimes === null) this.startLifetimes();
+    let slot = this.index.get(key);
+    const fresh = slot === undefined;
+    let own = key;
+    if (slot === undefined) {
+      slot = this.allocator.take();
+      own = this.index.add(key, slot);
+    }
+    this.values[slot] = value;
+    if (this.lifetimes !== null) {
+      const now = Date.now();
+      this.lifetimes.stored(slot, storedAt < 0 ? now : storedAt, ownMaxAge, true, now);
+    }
+    const policy = this.policy;
+    if (policy === null) return;
+    const weight = this.weigh === null ? 1 : this.weigh(own, value);
+    if (fresh) policy.onInsert(slot, own, weight);
+    else policy.onUpdate(slot, weight);
+    if (this.evictedNow.length > 0) this.tellEvicted();
+  }
+
+  /** A resident key takes a value that is no use of it. As `Bucket.update`. */
+  update(key: K, value: V, ownMaxAge: number, storedAt: number): void {
+    if (ownMaxAge >= 0 && this.lifetimes === null) this.startLifetimes();
+    const slot = this.index.get(key)!;
+    const old = this.values[slot] as V;
+    this.values[slot] = value;
+    if (this.lifetimes !== null) {
+      const now = Date.now();
+      this.lifetimes.stored(slot, storedAt < 0 ? now : storedAt, ownMaxAge, false, now);
+    }
+    const weigh = this.weigh;
+    if (weigh === null) return;
+    const weight = weigh(key, value);
+    if (weight === weigh(key, old)) return;
+    this.policy!.onUpdate(slot, weight);
+    if (this.evictedNow.length > 0) this.tellEvicted();
+  }
+
+  /** Fills from a dump or snapshot whose entries come most worth keeping first. As `Bucket.fillRanked`. */
+  fillRanked(keys: K[], values: V[], ownMaxAges: number[], storedAts: number[]): void {
+    const kept: number[] = [];
+    let total = 0;
+    for (let i = 0; i < keys.length && kept.length < this.maxEntries; i++) {
+      const weight = this.weigh === null ? 1 : this.weigh(keys[i]!, values[i]!);
+      if (total + weight > this.maxWeight) continue; // a lighter entry further on may still fit
+      total += weight;
+      kept.push(i);
+    }
+    // Least worth first, so that the policy's order agrees.
+    for (let j = kept.length - 1; j >= 0; j--) {
+      const i = kept[j]!;
+      this.set(keys[i]!, values[i]!, ownMaxAges[i]!, storedAts[i]!);
+    }
+  }
+
+  delete(key: K): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    this.index.delete(key);
+    this.policy?.onRemove(slot);
+    this.free(slot);
+    return true;
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.values = [];
+    this.allocator.clear();
+    this.policy?.onClear();
+    this.lifetimes?.clear();
+  }
+
+  /** Removes a resident entry (by its own key) past its age or idle time, and tells the listener at once: no write is in progress. */
+  expire(own: K, cause: AgeCause): void {
+    const slot = this.index.get(own)!;
+    this.index.delete(own);
+    this.policy?.onRemove(slot);
+    this.free(slot);
+    this.expirations++;
+    this.listeners.evicted?.(own, cause);
+  }
+
+  /** Removes the entry of `key` if it is past its age or idle time; returns whether it did. */
+  expireIfDead(key: K): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined || this.lifetimes === null) return false;
+    const cause = this.lifetimes.deadCause(slot, Date.now());
+    if (cause === null) return false;
+    this.expire(this.ownKey(key)!, cause);
+    return true;
+  }
+
+  inspect(key: K): EntryState<V> | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    const value = this.values[slot] as V;
+    const lifetimes = this.lifetimes;
+    if (lifetimes === null) return { value, storedAt: null, lastReadAt: null, expiresAt: null };
+    if (lifetimes.deadCause(slot, Date.now()) !== null) return undefined;
+    const due = lifetimes.dueOf(slot);
+    return { value, storedAt: lifetimes.storedAtOf(slot), lastReadAt: lifetimes.lastReadAt(slot), expiresAt: due === Infinity ? null : due };
+  }
+
+  /** The age of a resident entry, as dumps and snapshots carry it; undefined while the bucket keeps none. */
+  ageOf(own: K): StoredAge | undefined {
+    const lifetimes = this.lifetimes;
+    const slot = lifetimes === null ? undefined : this.index.get(own);
+    if (slot === undefined) return undefined;
+    return { storedAt: lifetimes!.storedAtOf(slot), ownMaxAge: lifetimes!.ownMaxAgeOf(slot) };
+  }
+
+  keys(): IterableIterator<K> {
+    return this.index.keys();
+  }
+
+  /** The entries, as dumps and snapshots write them: in a bounded bucket, most worth keeping first. */
+  *[Symbol.iterator](): Generator<[K, V]> {
+    if (this.policy === null) {
+      for (const [key, slot] of this.index) yield [key, this.values[slot] as V];
+      return;
+    }
+    for (const key of this.policy.ranked()) {
+      // Ranked when the dump began: skip a key evicted or deleted while the dump was written.
+      const slot = this.index.get(key);
+      if (slot !== undefined) yield [key, this.values[slot] as V];
+    }
+  }
+
+  /** The key as the bucket holds it (for an object key, its copy); undefined when absent. */
+  private ownKey(key: K): K | undefined {
+    if (!isStructuralKey(key)) return this.index.has(key) ? key : undefined;
+    return this.index.entryOf(key)?.key;
+  }
+
+  private newLifetimes(): Lifetimes<K> {
+    return new Lifetimes<K>(this.lifetimeSettings, () => this.index[Symbol.iterator]());
+  }
+
+  /** The first entry with its own max age: from now on ages are kept; the entries here count as stored now. */
+  private startLifetimes(): void {
+    const lifetimes = (this.lifetimes = this.newLifetimes());
+    const now = Date.now();
+    for (const [, slot] of this.index) lifetimes.stored(slot, now, -1, true, now);
+    this.listeners.lifetimesStarted?.();
+  }
+
+  private free(slot: number): void {
+    this.values[slot] = undefined;
+    this.allocator.release(slot);
+  }
+
+  /** The policy gave up `slot`: the entry of `key` leaves. */
+  private evicted(slot: number, key: K): void {
+    this.index.delete(key);
+    this.free(slot);
+    this.evictions++;
+    if (this.listeners.evicted !== null) this.evictedNow.push(key);
+  }
+
+  private tellEvicted(): void {
+    const keys = this.evictedNow;
+    this.evictedNow = [];
+    for (const key of keys) this.listeners.evicted?.(key, 'size');
+  }
+}
