@@ -5,8 +5,9 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 /**
- * Heap in use after full garbage collections, each followed by a turn of the event loop so the
- * collector's concurrent sweeping has finished; needs `node --expose-gc`.
+ * Memory in use after full garbage collections, each followed by a turn of the event loop so the
+ * collector's concurrent sweeping has finished: the heap, plus the memory of array buffers (typed
+ * arrays keep their contents outside the heap); needs `node --expose-gc`.
  * @returns {Promise<number>} bytes
  */
 export async function settledHeap() {
@@ -15,7 +16,8 @@ export async function settledHeap() {
     globalThis.gc();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 /**

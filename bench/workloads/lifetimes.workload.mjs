@@ -160,7 +160,7 @@ async function memory({ memory: count }) {
   const aged = await measureInChild(['store-lifetimes', count]);
   if (aged.size !== count) throw new Error('workload 11: the bucket lost entries');
   return row({
-    measure: `heap for ${count} entries, maxAge + expireAfterIdle + refreshAfter`,
+    measure: `memory (heap + array buffers) for ${count} entries, maxAge + expireAfterIdle + refreshAfter`,
     unit: 'bytes',
     library: aged.bytes,
     baselineName: 'Map',

@@ -2,7 +2,7 @@ import { measureInChild } from '../support/memory.mjs';
 import { atMost, row } from '../support/rows.mjs';
 
 /**
- * Workload 6: the heap a store needs for `entries` entries, against a plain Map of the same entries.
+ * Workload 6: the memory (heap plus array buffers) a store needs for `entries` entries, against a plain Map of the same entries.
  * Keys and values exist before either is measured, so each figure is the structure's own cost (the
  * values' own size is left out of both). Each figure comes from a fresh process; the store is
  * measured as filled by `set`, and again after every entry was read once with `fetch` (reads must
@@ -32,9 +32,9 @@ export default {
         target: atMost(1.5),
       });
     return [
-      versusMap(`heap for ${sizes.entries} entries`, store.bytes),
+      versusMap(`memory (heap + array buffers) for ${sizes.entries} entries`, store.bytes),
       versusMap('same, after every entry was fetched once', read.bytes),
-      versusMap(`heap for ${sizes.entries} entries, maxEntries ${sizes.entries}`, bounded.bytes),
+      versusMap(`memory (heap + array buffers) for ${sizes.entries} entries, maxEntries ${sizes.entries}`, bounded.bytes),
     ];
   },
 };

@@ -20,10 +20,9 @@ export class AdmissionFilter {
     this.random = new Xorshift32(seed);
   }
 
-  /** Whether the candidate takes the victim's place; `ties` says who wins at equal frequency. */
-  admits(candidateHash: number, victimHash: number, ties: boolean): boolean {
+  /** Whether the candidate takes the place of a victim of this frequency; `ties` says who wins at equal frequency. */
+  admits(candidateHash: number, victim: number, ties: boolean): boolean {
     const candidate = this.sketch.frequency(candidateHash);
-    const victim = this.sketch.frequency(victimHash);
     if (candidate > victim || (ties && candidate === victim)) return true;
     return candidate >= JITTER_FREQUENCY && (this.random.next() & JITTER_MASK) === 0;
   }

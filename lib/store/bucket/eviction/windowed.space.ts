@@ -20,6 +20,8 @@ export class WindowedSpace<K> {
   private protectedEntries = 0;
   private protectedWeight = 0;
   private newcomersWinTies = false;
+  /** The sketch's frequency of the key `mainVictim` last chose: admission compares with it. */
+  private victimFrequency = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -118,7 +120,7 @@ export class WindowedSpace<K> {
         continue;
       }
       const victim = this.mainVictim();
-      if (victim < 0 || this.admission.admits(slots.hashAt(candidate), slots.hashAt(victim), this.newcomersWinTies)) {
+      if (victim < 0 || this.admission.admits(slots.hashAt(candidate), this.victimFrequency, this.newcomersWinTies)) {
         slots.moveToFront(candidate, PROBATION);
         if (victim >= 0) this.drop(victim);
       } else {
@@ -148,9 +150,13 @@ export class WindowedSpace<K> {
 
   private mainVictim(): number {
     const slots = this.slots;
-    let victim = slots.back(PROBATION);
-    if (victim < 0) return slots.back(PROTECTED);
     const sketch = this.admission.sketch;
+    let victim = slots.back(PROBATION);
+    if (victim < 0) {
+      victim = slots.back(PROTECTED);
+      this.victimFrequency = victim < 0 ? 0 : sketch.frequency(slots.hashAt(victim));
+      return victim;
+    }
     let least = sketch.frequency(slots.hashAt(victim));
     let slot = victim;
     for (let looked = 1; looked < VICTIM_SAMPLE && least > 0; looked++) {
@@ -162,6 +168,7 @@ export class WindowedSpace<K> {
         victim = slot;
       }
     }
+    this.victimFrequency = least;
     return victim;
   }
 
