@@ -15,7 +15,7 @@ const NONE = -1;
  * Each queue keeps its count and weight; the front is the most recently used end.
  */
 export class SlotLists<K> {
-  readonly count = new Float64Array(QUEUES);
+  readonly count = new Int32Array(QUEUES);
   readonly weightOf = new Float64Array(QUEUES);
   private keys: (K | undefined)[];
   private hashes: Int32Array;
