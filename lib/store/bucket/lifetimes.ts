@@ -133,6 +133,7 @@ export class Lifetimes<K> {
   }
 
   clear(): void {
+    this.cursor?.return?.(); // an iteration left open would keep the bucket's map from splitting
     this.cursor = null;
   }
 
