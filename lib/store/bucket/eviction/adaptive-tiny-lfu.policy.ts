@@ -8,6 +8,8 @@ import { CANDIDATE_SETTINGS } from './space.settings.js';
 import { SettingsSelector } from './settings.selector.js';
 import { WindowedSpace } from './windowed.space.js';
 
+const READ_BUFFER = 64;
+
 /** Keys the sketch is first sized for (its smallest table); a larger bound grows it as keys arrive. */
 const FIRST_SKETCH_WIDTH = 4096;
 
@@ -24,6 +26,13 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   private readonly seed: number;
   /** The most keys the sketch must tell apart: it grows with the resident keys up to this. */
   private readonly sketchLimit: number;
+  /**
+   * Hashes of reads not yet counted: counted together before anything that reads or adds counts (a
+   * store, a ranking) or once it is full, in the order they came, so every decision is what it would
+   * be had each read been counted at once; counted in a row, their cache misses overlap.
+   */
+  private readonly reads = new Int32Array(READ_BUFFER);
+  private pendingReads = 0;
 
   constructor(bounds: PolicyBounds, evict: EvictSlot<K>, seed = randomSeed()) {
     const maxEntries = bounds.maxEntries ?? Infinity;
@@ -46,13 +55,13 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   }
 
   onRead(slot: number): void {
-    const hash = this.space.slots.hashAt(slot);
-    this.sketch.increment(hash);
     this.space.access(slot);
-    this.replay(hash);
+    this.reads[this.pendingReads++] = this.space.slots.hashAt(slot);
+    if (this.pendingReads === READ_BUFFER) this.countReads();
   }
 
   onInsert(slot: number, key: K, weight: number): void {
+    if (this.pendingReads > 0) this.countReads();
     const hash = seededHash(key, this.seed);
     this.sketch.increment(hash);
     this.replay(hash);
@@ -61,6 +70,7 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   }
 
   onUpdate(slot: number, weight: number): void {
+    if (this.pendingReads > 0) this.countReads();
     this.sketch.increment(this.space.slots.hashAt(slot));
     this.space.reweigh(slot, weight);
   }
@@ -70,6 +80,7 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
   }
 
   onClear(): void {
+    this.pendingReads = 0;
     this.space.clear();
     this.sketch.clear();
     this.selector?.clear();
@@ -78,6 +89,7 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
 
   /** Most frequent first; among equals, protected before window before probation, recent first. */
   ranked(): Iterable<K> {
+    if (this.pendingReads > 0) this.countReads();
     const slots = this.space.slots;
     // A counting sort on the 16 frequencies, stable over the queue order: no comparison, no Map.
     const byFrequency: K[][] = Array.from({ length: 16 }, () => []);
@@ -87,6 +99,15 @@ export class AdaptiveTinyLfuPolicy<K> implements EvictionPolicy<K> {
       }
     }
     return byFrequency.flat();
+  }
+
+  private countReads(): void {
+    const reads = this.reads;
+    for (let i = 0; i < this.pendingReads; i++) {
+      this.sketch.increment(reads[i]!);
+      this.replay(reads[i]!);
+    }
+    this.pendingReads = 0;
   }
 
   private replay(hash: number): void {
