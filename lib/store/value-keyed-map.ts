@@ -105,6 +105,15 @@ export class ValueKeyedMap<K, T> {
     for (const [key] of this) yield key;
   }
 
+  /**
+   * The keys without the guard of `keys()`: a split may happen while it runs, and it then still gives
+   * keys removed since and misses keys added since. For a caller that looks each key up again, over
+   * a long time (the sweep), so that it never holds a split back; it allocates no pair per key.
+   */
+  looseKeys(): Iterator<K> {
+    return (this.parts === null ? this.entries.keys() : partsKeys(this.parts)) as Iterator<K>;
+  }
+
   *[Symbol.iterator](): Generator<[K, T]> {
     this.iterating++;
     try {
@@ -172,17 +181,21 @@ export class ValueKeyedMap<K, T> {
   }
 }
 
+function* partsKeys(parts: Map<unknown, unknown>[]): Generator<unknown> {
+  for (const part of parts) yield* part.keys();
+}
+
 /**
- * The part of a primitive key: a few characters of a string (its length, last two and middle ones, so
- * that it costs the same for any length), the bits of a number; one part for anything else. Keys that
- * differ only elsewhere share a part, which is then as large as one Map would have been.
+ * The part of a primitive key: for a string, a hash of its length and last 8 characters (ids differ
+ * there, and the cost stays that of 8 for any length), for a number, of its bits; one part for
+ * anything else. Keys that differ only elsewhere share a part, which is then as large as one Map.
  */
 function partIndex(key: unknown): number {
   let h: number;
   if (typeof key === 'string') {
     const n = key.length;
-    if (n === 0) return 0;
-    h = Math.imul(n ^ key.charCodeAt(n - 1), 0x9e3779b1) ^ (n > 1 ? key.charCodeAt(n - 2) : 0) ^ (key.charCodeAt(n >> 1) << 8);
+    h = n;
+    for (let i = n > 8 ? n - 8 : 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   } else if (typeof key === 'number') h = Math.imul(key | 0, 0x9e3779b1) ^ ((key * 1024) | 0);
   else return 0;
   h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);

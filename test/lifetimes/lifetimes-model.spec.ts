@@ -31,7 +31,7 @@ describe('lifetimes, against a model with a fake clock', () => {
         let now = 1_000_000;
         // Keys are their own slots here; the bucket's entries are the resident keys.
         const resident = new Map<number, number>();
-        const lifetimes = new Lifetimes<number>({ maxAge, expireAfterIdle, refreshAfter }, () => resident.entries(), now);
+        const lifetimes = new Lifetimes<number>({ maxAge, expireAfterIdle, refreshAfter }, () => resident.keys(), (key) => resident.get(key), now);
         const model = new Map<number, ModelEntry>();
         const causeOf = (entry: ModelEntry): AgeCause | null => {
           const age = entry.ownMaxAge >= 0 ? entry.ownMaxAge : maxAge;
@@ -85,7 +85,7 @@ describe('lifetimes, against a model with a fake clock', () => {
     const day = 86_400_000;
     let now = Date.UTC(2026, 0, 1);
     const resident = new Map([[0, 0], [1, 1]]);
-    const lifetimes = new Lifetimes<number>({ maxAge: null, expireAfterIdle: 40 * day, refreshAfter: null }, () => resident.entries(), now);
+    const lifetimes = new Lifetimes<number>({ maxAge: null, expireAfterIdle: 40 * day, refreshAfter: null }, () => resident.keys(), (key) => resident.get(key), now);
     lifetimes.stored(0, now, -1, true, now);
     lifetimes.stored(1, now, -1, true, now);
     const firstRead = now + 123;

@@ -40,7 +40,7 @@ const FIRST_SLOTS = 1024;
  * Per-entry ages of one bucket, in arrays indexed by the slots of the bucket's entries: when each
  * entry was stored (ms since the epoch, wall clock: ages travel in dumps and to other instances), its
  * own max age (-1: the bucket's applies) and when it was last read. The bucket tells it of every
- * store and gives it, for the sweep, its entries with their slots. A typed array costs 16 bytes an
+ * store and gives it, for the sweep, its keys and where their slots are. A typed array costs 16 bytes an
  * entry and nothing for the garbage collector to trace. A bucket without lifetimes has none of this.
  */
 export class Lifetimes<K> {
@@ -62,13 +62,17 @@ export class Lifetimes<K> {
    */
   nextDue = Infinity;
   /** The pass of the sweep in progress, and the earliest due time it has seen. */
-  private cursor: Iterator<[K, number]> | null = null;
+  private cursor: Iterator<K> | null = null;
   private passDue = Infinity;
 
   constructor(
     settings: LifetimeSettings,
-    /** The bucket's entries (its own key and slot of each), as the sweep goes through them. */
-    private readonly entries: () => Iterator<[K, number]>,
+    /**
+     * The bucket's own keys, as the sweep goes through them: an iteration that may still give keys
+     * removed since it began (`slotOf` then finds none) and miss keys added since (the next pass sees them).
+     */
+    private readonly keys: () => Iterator<K>,
+    private readonly slotOf: (key: K) => number | undefined,
     now = Date.now(),
   ) {
     this.maxAge = settings.maxAge ?? Infinity;
@@ -133,7 +137,6 @@ export class Lifetimes<K> {
   }
 
   clear(): void {
-    this.cursor?.return?.(); // an iteration left open would keep the bucket's map from splitting
     this.cursor = null;
   }
 
@@ -143,7 +146,7 @@ export class Lifetimes<K> {
    */
   sweepStep(now: number, limit: number, remove: (key: K, cause: AgeCause) => void): boolean {
     if (this.cursor === null) {
-      this.cursor = this.entries();
+      this.cursor = this.keys();
       this.passDue = Infinity;
       this.nextDue = Infinity; // stores during the pass lower it; the pass adds what it sees
     }
@@ -154,7 +157,9 @@ export class Lifetimes<K> {
         if (this.passDue < this.nextDue) this.nextDue = this.passDue;
         return true;
       }
-      const [key, slot] = next.value;
+      const key = next.value;
+      const slot = this.slotOf(key);
+      if (slot === undefined) continue;
       const cause = this.deadCause(slot, now);
       if (cause !== null) remove(key, cause);
       else {
