@@ -20,8 +20,8 @@ const CHUNK_BYTES = 1024 * 1024;
  * each chunk's text went to the old generation, whose growth kept V8 marking the whole heap.
  */
 export const ENCODED_CHUNK_BYTES = 64 * 1024;
-/** Bytes of a value decoded between two turns of the event loop: two of the snapshot's chunks, a few milliseconds. */
-const DECODE_SLICE_BYTES = 128 * 1024;
+/** Bytes of a value decoded between two turns of the event loop: about one of the snapshot's chunks, a few milliseconds. */
+const DECODE_SLICE_BYTES = 64 * 1024;
 /** How long the chunks of a replaced snapshot stay readable, for the instances reading them right now. */
 const REPLACED_TTL_MS = 60_000;
 /** Chunks live this long until their snapshot is published: a writer that dies midway leaves nothing behind. */

@@ -27,7 +27,7 @@ export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: Ca
  * Entries gone through between two turns of the event loop: a few milliseconds of work, so that a
  * collection of the young generation falling into a slice still leaves the loop's delay short.
  */
-export const SLICE_ENTRIES = 2_500;
+export const SLICE_ENTRIES = 1_000;
 
 /**
  * The same over the chunks of a snapshot (keys not yet decoded), each entry with its age, in slices
