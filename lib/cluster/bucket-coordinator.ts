@@ -12,7 +12,7 @@ import { OfflineQueue } from './offline-queue.js';
 import { MAX_RETRY_DELAY_MS } from './redis-clients.js';
 import { RedisLease } from './redis-lease.js';
 import type { RedisConnection } from './redis-connection.js';
-import { SnapshotStore } from './snapshot-store.js';
+import { ENCODED_CHUNK_BYTES, SnapshotStore } from './snapshot-store.js';
 
 /** Lease renewals per lease period: one late renewal still leaves time for the next. */
 const RENEWALS_PER_TTL = 3;
@@ -215,7 +215,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     try {
       const seen = this.stamps.capture();
       const { bucket } = this.engine.config;
-      const written = await this.snapshots.write(bucket, this.engine.snapshotChunks(), { createdAt: Date.now(), seen, leaseToken });
+      const written = await this.snapshots.write(bucket, this.engine.snapshotChunks(ENCODED_CHUNK_BYTES), { createdAt: Date.now(), seen, leaseToken });
       if (!written.published) {
         if (written.lostChunk === null) {
           this.logger.debug(messages.snapshotFenced());

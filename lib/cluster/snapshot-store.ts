@@ -8,10 +8,20 @@ import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisClient } from './redis-clients.js';
 import { expectReply, isOk } from './redis-reply.js';
 
-/** Bytes per Redis value: far below Redis's 512 MB limit, and each write short enough not to stall other commands. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
-/** Bytes of a value decoded between two turns of the event loop: a few of the dump's chunks, a few milliseconds. */
-const DECODE_SLICE_BYTES = 256 * 1024;
+/**
+ * Bytes per Redis value: far below Redis's 512 MB limit, each write short enough not to stall other
+ * commands, and each value read gone before the next (one of several megabytes outlived collections
+ * of the young generation, and the external memory it kept made V8 collect the whole heap).
+ */
+const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Bytes a snapshot's chunk of entries aims at: its text stays below V8's large-object size (128 KB),
+ * so it is allocated, and dies, in the young generation, on the writer and on the readers. Larger,
+ * each chunk's text went to the old generation, whose growth kept V8 marking the whole heap.
+ */
+export const ENCODED_CHUNK_BYTES = 64 * 1024;
+/** Bytes of a value decoded between two turns of the event loop: about one of the snapshot's chunks, a few milliseconds. */
+const DECODE_SLICE_BYTES = 64 * 1024;
 /** How long the chunks of a replaced snapshot stay readable, for the instances reading them right now. */
 const REPLACED_TTL_MS = 60_000;
 /** Chunks live this long until their snapshot is published: a writer that dies midway leaves nothing behind. */
@@ -65,7 +75,7 @@ export type SnapshotWrite =
 
 /**
  * The shared snapshot of one bucket in Redis: the bytes of a dump, in values under keys of their
- * writer (the header first, then the payload in about 4 MB each), and a hash naming the newest. The chunks are written first; one script then checks they
+ * writer (the header first, then the payload in about 1 MB each), and a hash naming the newest. The chunks are written first; one script then checks they
  * are all there and publishes them, so a reader never finds a version with a chunk that was never
  * written. A replaced version lingers a minute for readers in progress. The dump's own checks
  * (length, CRCs) reject whatever still arrives torn.
@@ -80,7 +90,7 @@ export class SnapshotStore {
   ) {}
 
   /**
-   * Streams the payload `chunks` of a snapshot to Redis as they are encoded, in values of about 4 MB
+   * Streams the payload `chunks` of a snapshot to Redis as they are encoded, in values of about 1 MB
    * (value 0, the dump header, last: it holds the payload's length and checksum), then publishes it.
    * No buffer of the whole snapshot exists. Rejects when Redis refuses a command.
    */
@@ -90,12 +100,12 @@ export class SnapshotStore {
     const store = async (value: Buffer, index: number) => {
       expectReply('SET', await this.redis.set(this.keys.chunk(writeId, index), value, 'PX', UNPUBLISHED_TTL_MS), isOk);
     };
-    let pending: Buffer[] = [];
+    // One buffer for every value: filled again only once Redis has answered the SET of the one before.
+    const pending = Buffer.allocUnsafeSlow(CHUNK_BYTES);
     let pendingBytes = 0;
     const flush = async () => {
       chunkKeys.push(this.keys.chunk(writeId, chunkKeys.length));
-      await store(Buffer.concat(pending, pendingBytes), chunkKeys.length - 1);
-      pending = [];
+      await store(pending.subarray(0, pendingBytes), chunkKeys.length - 1);
       pendingBytes = 0;
     };
     let crc = 0;
@@ -103,19 +113,14 @@ export class SnapshotStore {
     let entries = 0;
     for (const chunk of chunks) {
       entries += chunk.entries;
-      for (let part of chunk.frame) {
+      for (const part of chunk.frame) {
         crc = crc32(part, crc);
         payloadLength += part.length;
-        while (pendingBytes + part.length >= CHUNK_BYTES) {
-          const room = CHUNK_BYTES - pendingBytes;
-          pending.push(part.subarray(0, room));
-          pendingBytes += room;
-          part = part.subarray(room);
-          await flush();
-        }
-        if (part.length > 0) {
-          pending.push(part);
-          pendingBytes += part.length;
+        for (let at = 0; at < part.length; ) {
+          const copied = part.copy(pending, pendingBytes, at);
+          pendingBytes += copied;
+          at += copied;
+          if (pendingBytes === CHUNK_BYTES) await flush();
         }
       }
       await nextTurn(); // each chunk is encoded when pulled: let the event loop run between two

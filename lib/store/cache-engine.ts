@@ -423,9 +423,12 @@ export class CacheEngine<K, V> {
     return outside;
   }
 
-  /** The entries as the chunks of a dump payload, each encoded when pulled: cluster mode streams its snapshot from them. */
-  snapshotChunks(): Generator<EncodedChunk> {
-    return encodeChunks(this.bucket);
+  /**
+   * The entries as the chunks of a dump payload, each encoded when pulled and of about `chunkBytes`:
+   * cluster mode streams its snapshot from them.
+   */
+  snapshotChunks(chunkBytes: number): Generator<EncodedChunk> {
+    return encodeChunks(this.bucket, chunkBytes);
   }
 
   /**

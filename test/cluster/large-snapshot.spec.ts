@@ -6,7 +6,7 @@ import { waitFor } from '../support/wait-for.js';
 import type { Item } from './support/cluster-instance.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.mjs';
 
-/** Entries enough for several slices of the fill and several 4 MB values in Redis. */
+/** Entries enough for several slices of the fill and several 1 MB values in Redis. */
 const ENTRIES = 60_000;
 const keyOf = (i: number) => `k${i}`;
 const item = (i: number, by: string): Item => ({ key: keyOf(i), by, n: i });

@@ -3,7 +3,7 @@ import { startLocalInstance, type Item } from './support/cluster-instance.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.mjs';
 
 const item = (round: number): Item => ({ key: 'k', by: `round ${round}`, n: round });
-/** About 1.5 MB: a few of them make a snapshot of several 4 MB chunks. */
+/** About 1.5 MB: a few of them make a snapshot of several 1 MB chunks. */
 const big = (i: number, round: number): Item => ({ key: `k${i}`, by: String(round).repeat(1_500_000), n: round });
 
 describe('cluster mode: publishing the shared snapshot when Redis loses keys', () => {

@@ -1,4 +1,5 @@
-import { encodeDump, headerLength } from '../../lib/store/persistence/dump-codec.js';
+import { crc32 } from 'node:zlib';
+import { encodeChunks, encodeDump, encodeHeader, headerLength, type EncodedChunk } from '../../lib/store/persistence/dump-codec.js';
 import fc from 'fast-check';
 import { legacyDump } from '../support/legacy-dump.js';
 import { decodeDump, decodeHeader, entryAge, PayloadDecoder } from '../../lib/store/persistence/dump-decoder.js';
@@ -171,6 +172,26 @@ describe('dump chunks: JSON text for plain data, v8 for the rest', () => {
     expect(chunkFormats(data).length).toBeGreaterThan(1);
     const dump = decodeDump(data, BUCKET);
     for (const i of [0, 2047, 2048, 4999]) expect(entryAge(dump, i)).toEqual({ storedAt: i, ownMaxAge: 7 });
+  });
+
+  it('with a byte target, each chunk takes the entries that fit in it by the size of the one before (one at least), and reads back the same', () => {
+    const readBack = (chunks: EncodedChunk[], entries: number) => {
+      const payload = Buffer.concat(chunks.flatMap((chunk) => chunk.frame));
+      const header = encodeHeader({ bucket: BUCKET, entries, payloadCrc: crc32(payload), payloadLength: payload.length, createdAt: 1 });
+      return JSON.stringify(decodeDump(Buffer.concat([header, payload]), BUCKET).flat);
+    };
+    const target = 16 * 1024;
+    const small: [unknown, unknown][] = Array.from({ length: 12_000 }, (_, i) => [`key-${i}`, { i, name: `item ${i}` }]);
+    const chunks = [...encodeChunks(small, target)];
+    // The first chunk has nothing to go by; the others but the last come near the target.
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const chunk of chunks.slice(1, -1)) expect([chunk.bytes > target / 2, chunk.bytes < target * 1.25]).toEqual([true, true]);
+    expect(readBack(chunks, small.length)).toBe(JSON.stringify(small.flat()));
+    // Once a chunk of entries larger than the target was seen, each comes alone.
+    const mixed = [...small.slice(0, 2048), ...Array.from({ length: 60 }, (_, i): [unknown, unknown] => [`large-${i}`, 'x'.repeat(3000 + i)])];
+    const mixedChunks = [...encodeChunks(mixed, 1024)];
+    expect(mixedChunks.slice(-20).map((chunk) => chunk.entries)).toEqual(Array(20).fill(1));
+    expect(readBack(mixedChunks, mixed.length)).toBe(JSON.stringify(mixed.flat()));
   });
 
   it('decodes the same entries from pieces of any size, through one reused buffer (typed arrays keep their own bytes)', async () => {

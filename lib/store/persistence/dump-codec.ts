@@ -30,7 +30,7 @@ export const FIRST_VERSION_WITH_AGES = 3;
 /** The first byte of a JSON chunk: '['. */
 export const JSON_CHUNK_START = 0x5b;
 
-/** Entries serialized per chunk: small enough that one chunk never blocks the loop for long. */
+/** Entries serialized per chunk at most: small enough that one chunk never blocks the loop for long. */
 const CHUNK_ENTRIES = 2048;
 export const MAGIC = Buffer.from('NCWDUMP\0', 'latin1');
 export const FIXED_HEADER = 36;
@@ -151,10 +151,15 @@ function unknownAges(count: number): number[] {
   return ages;
 }
 
-/** Serializes entries chunk by chunk, as a dump's payload holds them. */
-export function* encodeChunks(entries: DumpSource): Generator<EncodedChunk> {
+/**
+ * Serializes entries chunk by chunk, as a dump's payload holds them. With `chunkBytes`, each chunk
+ * takes as many entries as the one before it suggests fit in about that many bytes (at most
+ * `CHUNK_ENTRIES`, at least one).
+ */
+export function* encodeChunks(entries: DumpSource, chunkBytes = Infinity): Generator<EncodedChunk> {
   let flat: unknown[] = [];
   let ages: number[] | null = null;
+  let perChunk = CHUNK_ENTRIES;
   for (const [key, value] of entries) {
     const age = entries.ageOf?.(key);
     if (age !== undefined) {
@@ -163,8 +168,10 @@ export function* encodeChunks(entries: DumpSource): Generator<EncodedChunk> {
       ages.push(age.storedAt, age.ownMaxAge);
     } else if (ages !== null) ages.push(Date.now(), -1);
     flat.push(encodeKey(key), value);
-    if (flat.length >= CHUNK_ENTRIES * 2) {
-      yield encodeChunk(flat, ages);
+    if (flat.length >= perChunk * 2) {
+      const chunk = encodeChunk(flat, ages);
+      yield chunk;
+      if (chunk.entries > 0) perChunk = Math.max(1, Math.min(CHUNK_ENTRIES, Math.floor((chunkBytes * chunk.entries) / chunk.bytes)));
       flat = [];
       ages = null;
     }

@@ -111,9 +111,14 @@ export class PayloadDecoder {
   private frameStart = 0;
   /** The length of the frame's body once its prefix is read; null while reading the prefix. */
   private bodyLength: number | null = null;
-  /** The prefix or body being gathered across pieces. */
+  /** The prefix or body being gathered across pieces: a view of `gatherSpace`. */
   private gathering: Buffer | null = null;
   private gathered = 0;
+  /**
+   * Reused for every prefix or body that spans pieces, grown as needed: with pieces about as large as
+   * the frames, most frames span two, and a buffer of its own for each was garbage as large as the dump.
+   */
+  private gatherSpace = Buffer.alloc(0);
   private failedAt: number | null = null;
 
   constructor(private readonly header: DumpHeader) {}
@@ -126,11 +131,12 @@ export class PayloadDecoder {
       const needed = this.bodyLength ?? 4;
       if (this.gathering === null) {
         if (piece.length - at >= needed) {
-          this.take(piece.subarray(at, at + needed), false);
+          this.take(piece.subarray(at, at + needed));
           at += needed;
           continue;
         }
-        this.gathering = Buffer.allocUnsafe(needed);
+        if (this.gatherSpace.length < needed) this.gatherSpace = Buffer.allocUnsafe(Math.max(needed, 2 * this.gatherSpace.length));
+        this.gathering = this.gatherSpace.subarray(0, needed);
         this.gathered = 0;
       }
       const copied = piece.copy(this.gathering, this.gathered, at);
@@ -139,7 +145,7 @@ export class PayloadDecoder {
       if (this.gathered === needed) {
         const whole = this.gathering;
         this.gathering = null;
-        this.take(whole, true);
+        this.take(whole);
       }
     }
   }
@@ -172,14 +178,14 @@ export class PayloadDecoder {
     return { chunks: this.chunks, chunkAges: this.chunkAges, entries: header.entries, createdAt: header.createdAt };
   }
 
-  /** Takes a whole length prefix or a whole body; `owned`: the bytes are the decoder's, not a piece's. */
-  private take(bytes: Buffer, owned: boolean): void {
+  /** Takes a whole length prefix or a whole body, from a piece or the gathering space (bytes that are reused either way). */
+  private take(bytes: Buffer): void {
     if (this.bodyLength === null) {
       this.bodyLength = bytes.readUInt32LE(0);
       if (this.frameStart + 4 + this.bodyLength > this.header.payloadLength) this.failedAt = this.frameStart;
       return;
     }
-    const items = decodeChunk(bytes, owned);
+    const items = decodeChunk(bytes);
     const ages = items === null || this.header.version < FIRST_VERSION_WITH_AGES ? null : items.pop();
     if (items === null || items.length % 2 !== 0 || !(ages === null || (Array.isArray(ages) && ages.length === items.length))) {
       this.failedAt = this.frameStart;
@@ -197,12 +203,11 @@ export function decodeChunkKeys(items: unknown[]): void {
   for (let i = 0; i < items.length; i += 2) items[i] = decodeKey(items[i]);
 }
 
-function decodeChunk(body: Buffer, owned: boolean): unknown[] | null {
+function decodeChunk(body: Buffer): unknown[] | null {
   try {
     // v8.deserialize makes typed arrays that view the bytes it was given: give it bytes of their own,
-    // never a piece of a buffer the reader reuses.
-    const items: unknown =
-      body[0] === JSON_CHUNK_START ? JSON.parse(body.toString('utf8')) : deserialize(owned ? body : Buffer.from(body));
+    // never bytes the reader or the decoder reuses.
+    const items: unknown = body[0] === JSON_CHUNK_START ? JSON.parse(body.toString('utf8')) : deserialize(Buffer.from(body));
     return Array.isArray(items) ? items : null;
   } catch {
     return null;

@@ -23,8 +23,11 @@ export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: Ca
   report(failures, logger);
 }
 
-/** Entries gone through between two turns of the event loop: a few milliseconds of work. */
-export const SLICE_ENTRIES = 10_000;
+/**
+ * Entries gone through between two turns of the event loop: a few milliseconds of work, so that a
+ * collection of the young generation falling into a slice still leaves the loop's delay short.
+ */
+export const SLICE_ENTRIES = 1_000;
 
 /**
  * The same over the chunks of a snapshot (keys not yet decoded), each entry with its age, in slices
