@@ -3,10 +3,11 @@ import { hashKey, isStructuralKey, keysEqual } from './key-equality.js';
 
 /**
  * Entries at which one native Map becomes `PARTS` of them. V8 grows and shrinks a Map's table in one
- * go, which past this size stops the event loop for more than 10 ms (about 125 ms to grow one of a
- * million entries); parts of a sixteenth of the size each stop it for a sixteenth of that.
+ * go, which stops the event loop for about 125 ms when a Map passes a million entries and 22 ms when a
+ * sweep shrinks one; parts of a sixteenth of the size each stop it for a sixteenth of that. The split
+ * itself copies the entries once (about 20 ms at this size, while its code is still cold).
  */
-const SPLIT_AT = 1 << 17;
+const SPLIT_AT = 1 << 15;
 const PARTS = 16;
 
 /**
@@ -150,10 +151,9 @@ export class ValueKeyedMap<K, T> {
     const parts = Array.from({ length: PARTS }, () => new Map<unknown, T>());
     const slotParts = Array.from({ length: PARTS }, () => new Map<number, Slot<T> | Collisions<T>>());
     const mask = PARTS - 1;
-    for (const [hash, slot] of this.slots) slotParts[hash & mask]!.set(hash, slot);
-    for (const [key, value] of this.entries) {
-      parts[isStructuralKey(key) ? hashKey(key) & mask : partIndex(key) & mask]!.set(key, value);
-    }
+    // forEach: no pair allocated per entry, and its callback is optimised within the first few thousand.
+    this.slots.forEach((slot, hash) => slotParts[hash & mask]!.set(hash, slot));
+    this.entries.forEach((value, key) => parts[(isStructuralKey(key) ? hashKey(key) : partIndex(key)) & mask]!.set(key, value));
     this.parts = parts;
     this.slotParts = slotParts;
     this.partMask = mask;

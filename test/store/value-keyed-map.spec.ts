@@ -65,24 +65,24 @@ describe('ValueKeyedMap', () => {
 
   it('holds more entries than one part takes, finding, iterating, deleting and clearing each exactly once', () => {
     const map = new ValueKeyedMap<unknown, number>(true);
-    const count = 150_000; // past the 131,072 entries at which the map spreads over parts
+    const count = 40_000; // past the 32,768 entries at which the map spreads over parts
     const keyOf = (i: number): unknown => (i % 3 === 0 ? `k${i}` : i % 3 === 1 ? { id: i } : i + 0.5);
     // An iteration open while the map passes the mark: it still sees what it started over.
     let open: Iterator<[unknown, number]> | null = null;
     let seenByOpen = 0;
     for (let i = 0; i < count; i++) {
       map.set(keyOf(i), i);
-      if (i === 131_000) {
+      if (i === 32_700) {
         open = map[Symbol.iterator]();
         open.next();
         seenByOpen = 1;
       }
-      if (i === 131_100) {
+      if (i === 32_800) {
         while (open!.next().done !== true) seenByOpen++;
         open = null;
       }
     }
-    expect(seenByOpen).toBeGreaterThanOrEqual(131_001);
+    expect(seenByOpen).toBeGreaterThanOrEqual(32_701);
     const [a, b] = collidingKeys();
     map.set(a, -1);
     map.set(b, -2);
