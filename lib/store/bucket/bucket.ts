@@ -162,7 +162,7 @@ export class Bucket<K, V> {
     return this.slotted === null ? undefined : this.slotted.ageOf(own);
   }
 
-  /** Copies of the keys as they were first given, in insertion order (by part, in a large bucket: see `ValueKeyedMap`). */
+  /** Copies of the keys as they were first given, in insertion order. */
   keys(): IterableIterator<K> {
     return this.slotted === null ? this.entries.keys() : this.slotted.keys();
   }
