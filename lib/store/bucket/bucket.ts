@@ -97,14 +97,9 @@ export class Bucket<K, V> {
    * entry; `storedAt` (-1: now) is when the value was loaded (a dump's entries were loaded before).
    */
   set(key: K, value: V, ownMaxAge = -1, storedAt = -1): void {
-    if (this.slotted === null) {
-      if (ownMaxAge < 0) {
-        this.entries.set(key, value);
-        return;
-      }
-      this.startSlotted();
-    }
-    this.slotted!.set(key, value, ownMaxAge, storedAt);
+    const slotted = this.slottedFor(ownMaxAge);
+    if (slotted === null) this.entries.set(key, value);
+    else slotted.set(key, value, ownMaxAge, storedAt);
   }
 
   /**
@@ -113,14 +108,9 @@ export class Bucket<K, V> {
    * Its age starts again (at `storedAt`, -1: now), with `ownMaxAge` as in `set`.
    */
   update(key: K, value: V, ownMaxAge = -1, storedAt = -1): void {
-    if (this.slotted === null) {
-      if (ownMaxAge < 0) {
-        this.entries.set(key, value);
-        return;
-      }
-      this.startSlotted();
-    }
-    this.slotted!.update(key, value, ownMaxAge, storedAt);
+    const slotted = this.slottedFor(ownMaxAge);
+    if (slotted === null) this.entries.set(key, value);
+    else slotted.update(key, value, ownMaxAge, storedAt);
   }
 
   /**
@@ -170,6 +160,12 @@ export class Bucket<K, V> {
   /** The entries, as dumps and snapshots write them: in a bounded bucket, most worth keeping first. */
   [Symbol.iterator](): Iterator<[K, V]> {
     return this.slotted === null ? this.entries[Symbol.iterator]() : this.slotted[Symbol.iterator]();
+  }
+
+  /** The slotted entries a store with this own max age goes to; null: the plain map (no own max age yet). */
+  private slottedFor(ownMaxAge: number): SlottedEntries<K, V> | null {
+    if (this.slotted === null && ownMaxAge >= 0) this.startSlotted();
+    return this.slotted;
   }
 
   /** A plain bucket's first entry with its own max age: its entries move into slots, counted as stored now. */

@@ -121,10 +121,7 @@ export class SlottedEntries<K, V> {
       own = this.index.add(key, slot);
     }
     this.values[slot] = value;
-    if (this.lifetimes !== null) {
-      const now = Date.now();
-      this.lifetimes.stored(slot, storedAt < 0 ? now : storedAt, ownMaxAge, true, now);
-    }
+    if (this.lifetimes !== null) this.stamp(slot, ownMaxAge, storedAt, true);
     const policy = this.policy;
     if (policy === null) return;
     const weight = this.weigh === null ? 1 : this.weigh(own, value);
@@ -139,10 +136,7 @@ export class SlottedEntries<K, V> {
     const slot = this.index.get(key)!;
     const old = this.values[slot] as V;
     this.values[slot] = value;
-    if (this.lifetimes !== null) {
-      const now = Date.now();
-      this.lifetimes.stored(slot, storedAt < 0 ? now : storedAt, ownMaxAge, false, now);
-    }
+    if (this.lifetimes !== null) this.stamp(slot, ownMaxAge, storedAt, false);
     const weigh = this.weigh;
     if (weigh === null) return;
     const weight = weigh(key, value);
@@ -257,6 +251,12 @@ export class SlottedEntries<K, V> {
     const now = Date.now();
     for (const [, slot] of this.index) lifetimes.stored(slot, now, -1, true, now);
     this.listeners.lifetimesStarted?.();
+  }
+
+  /** Tells the lifetimes of a store in `slot` (`storedAt` -1: now); `read`: the store is a use of the key. */
+  private stamp(slot: number, ownMaxAge: number, storedAt: number, read: boolean): void {
+    const now = Date.now();
+    this.lifetimes!.stored(slot, storedAt < 0 ? now : storedAt, ownMaxAge, read, now);
   }
 
   private free(slot: number): void {
