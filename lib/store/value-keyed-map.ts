@@ -40,7 +40,7 @@ export class ValueKeyedMap<K, T> {
     }
     const hash = hashKey(key);
     const found = this.findSlot(key, hash);
-    if (found === undefined) return this.addSlot(key, hash, value);
+    if (found === undefined) return this.addSlot(hash, value, this.ownsKeys ? ownKey(key) : key);
     found.value = value;
     this.entries.set(found.key, value);
     return found.key as K;
@@ -52,7 +52,21 @@ export class ValueKeyedMap<K, T> {
       this.entries.set(key, value);
       return key;
     }
-    return this.addSlot(key, hashKey(key), value);
+    return this.addSlot(hashKey(key), value, this.ownsKeys ? ownKey(key) : key);
+  }
+
+  /** `set` with a key that is already some map's own copy: stored as it is, never copied again. */
+  setOwn(key: K, value: T): void {
+    if (!isStructuralKey(key)) this.entries.set(key, value);
+    else {
+      const hash = hashKey(key);
+      const found = this.findSlot(key, hash);
+      if (found === undefined) this.addSlot(hash, value, key);
+      else {
+        found.value = value;
+        this.entries.set(found.key, value);
+      }
+    }
   }
 
   /** The representative of an object key equal to `key`, with its value, in one lookup. */
@@ -101,8 +115,8 @@ export class ValueKeyedMap<K, T> {
     return this.entries.entries() as IterableIterator<[K, T]>;
   }
 
-  private addSlot(key: K & object, hash: number, value: T): K {
-    const stored = this.ownsKeys ? ownKey(key) : key;
+  /** Adds the slot of an absent object key, stored as `stored` (the key itself or the map's copy of it). */
+  private addSlot(hash: number, value: T, stored: K & object): K {
     const slot = new Slot(stored, value);
     const existing = this.slots.get(hash);
     if (existing === undefined) this.slots.set(hash, slot);

@@ -130,9 +130,14 @@ export class Bucket<K, V> {
     else this.slotted.clear();
   }
 
-  /** Removes a resident entry (by its own key) whose age or idle time is past: the read that found it, or the sweep. */
-  expire(own: K, cause: AgeCause): void {
-    this.slotted!.expire(own, cause);
+  /** The sweep found a resident entry (by its own key) past its age or idle time: removed; its key leaves the map in `purgeStep`. */
+  bury(own: K, cause: AgeCause): void {
+    this.slotted!.bury(own, cause);
+  }
+
+  /** One step of taking the keys the sweep removed out of the map; true once none is left. */
+  purgeStep(limit: number): boolean {
+    return this.slotted === null || this.slotted.purgeStep(limit);
   }
 
   /** Removes the entry of `key` if it is past its age or idle time; returns whether it did. */

@@ -7,6 +7,11 @@ import { EXPIRED, IDLE, LIVE, Lifetimes, type AgeCause, type LifetimeSettings, t
 import type { EvictionPolicy, PolicyBounds } from './policy.js';
 import { SlotAllocator } from './slot-allocator.js';
 
+/** What the value array holds at the slot of an entry the sweep removed while its key is still in the map. */
+const BURIED: unique symbol = Symbol('buried');
+/** Keys in the map from which a purge that leaves at least half of them buried builds a new map of the live ones. */
+const REBUILD_FROM = 1 << 15;
+
 /** The bounds of a bounded bucket, with how its entries weigh (needed with `maxWeight` only). */
 export interface BucketBounds<K, V> extends PolicyBounds {
   weigh: EntryWeigher<K, V> | null;
@@ -39,8 +44,22 @@ export interface EntryState<V> {
  */
 export class SlottedEntries<K, V> {
   /** Key → slot; holds its own copy of each object key, which is also the policy's key of it. */
-  private readonly index = new ValueKeyedMap<K, number>(true);
-  private values: (V | undefined)[] = [];
+  private index = new ValueKeyedMap<K, number>(true);
+  private values: (V | undefined | typeof BURIED)[] = [];
+  /**
+   * Entries the sweep removed whose keys are still in the map (their slots kept): they leave the map
+   * after the sweep's pass, in slices. When most of a large map is buried, a new map of the live keys
+   * replaces it instead: removing most keys of a large native Map makes V8 shrink its table in one go,
+   * which stops the event loop for longer than a slice (22 ms at a million entries).
+   */
+  private buried = 0;
+  private buriedKeys: K[] = [];
+  private buriedSlots: number[] = [];
+  /** While a purge builds the map of the live keys: the map, and where it is in the old one. */
+  private rebuilt: ValueKeyedMap<K, number> | null = null;
+  private rebuildCursor: Iterator<K> | null = null;
+  /** Once the new map is in place: how many buried slots have been given back. */
+  private released = -1;
   private readonly allocator = new SlotAllocator();
   readonly policy: EvictionPolicy<K> | null = null;
   /** Made at construction when the bucket has a lifetime setting, else by the first entry given its own max age. */
@@ -71,7 +90,7 @@ export class SlottedEntries<K, V> {
   }
 
   get size(): number {
-    return this.index.size;
+    return this.index.size - this.buried;
   }
 
   /** The total weight of the entries, when the bucket has a `maxWeight`. */
@@ -83,7 +102,7 @@ export class SlottedEntries<K, V> {
   get(key: K): V | undefined {
     const slot = this.index.get(key);
     if (slot === undefined) return undefined;
-    return this.lifetimes !== null && this.lifetimes.deadCause(slot, coarseNow()) !== null ? undefined : this.values[slot];
+    return this.lifetimes !== null && this.lifetimes.deadCause(slot, coarseNow()) !== null ? undefined : (this.values[slot] as V);
   }
 
   has(key: K): boolean {
@@ -107,18 +126,24 @@ export class SlottedEntries<K, V> {
       }
     }
     this.policy?.onRead(slot);
-    return this.values[slot];
+    return this.values[slot] as V;
   }
 
   /** Stores a value as a use of the key; evicts what no longer fits (maybe this key). As `Bucket.set`. */
   set(key: K, value: V, ownMaxAge: number, storedAt: number): void {
     if (ownMaxAge >= 0 && this.lifetimes === null) this.startLifetimes();
     let slot = this.index.get(key);
-    const fresh = slot === undefined;
+    let fresh = slot === undefined;
     let own = key;
     if (slot === undefined) {
       slot = this.allocator.take();
       own = this.index.add(key, slot);
+      this.rebuilt?.setOwn(own, slot);
+    } else if (this.values[slot] === BURIED) {
+      fresh = true; // buried by the sweep: back in its slot
+      own = this.ownKey(key)!;
+      this.buried--;
+      this.rebuilt?.setOwn(own, slot);
     }
     this.values[slot] = value;
     if (this.lifetimes !== null) this.stamp(slot, ownMaxAge, storedAt, true);
@@ -164,8 +189,9 @@ export class SlottedEntries<K, V> {
 
   delete(key: K): boolean {
     const slot = this.index.get(key);
-    if (slot === undefined) return false;
+    if (slot === undefined || this.values[slot] === BURIED) return false;
     this.index.delete(key);
+    this.rebuilt?.delete(key);
     this.policy?.onRemove(slot);
     this.free(slot);
     return true;
@@ -174,15 +200,97 @@ export class SlottedEntries<K, V> {
   clear(): void {
     this.index.clear();
     this.values = [];
+    this.buried = 0;
+    this.buriedKeys = [];
+    this.buriedSlots = [];
+    this.rebuilt = null;
+    this.rebuildCursor = null;
+    this.released = -1;
     this.allocator.clear();
     this.policy?.onClear();
     this.lifetimes?.clear();
   }
 
-  /** Removes a resident entry (by its own key) past its age or idle time, and tells the listener at once: no write is in progress. */
-  expire(own: K, cause: AgeCause): void {
+  /**
+   * The sweep found the entry of `own` past its age or idle time: it is removed at once for reads,
+   * writes and the policy, and its key leaves the map after the pass (`purgeStep`). Tells the listener
+   * at once: no write is in progress.
+   */
+  bury(own: K, cause: AgeCause): void {
+    const slot = this.index.get(own);
+    if (slot === undefined || this.values[slot] === BURIED) return;
+    this.policy?.onRemove(slot);
+    this.values[slot] = BURIED;
+    this.buried++;
+    this.buriedKeys.push(own);
+    this.buriedSlots.push(slot);
+    this.rebuilt?.delete(own);
+    this.expirations++;
+    this.listeners.evicted?.(own, cause);
+  }
+
+  /**
+   * One step of taking the buried keys out of the map, after a sweep's pass: up to `limit` keys;
+   * true once none is left. A large map mostly buried is replaced by a new map of its live keys.
+   */
+  purgeStep(limit: number): boolean {
+    if (this.released >= 0) return this.releaseStep(limit);
+    if (this.buriedKeys.length === 0) return true;
+    if (this.rebuilt === null && this.index.size >= REBUILD_FROM && 2 * this.buried >= this.index.size) {
+      this.rebuilt = new ValueKeyedMap<K, number>(true);
+      this.rebuildCursor = this.index.looseKeys();
+    }
+    if (this.rebuilt !== null) return this.rebuildStep(limit);
+    // Under half of the map: removed one by one, V8 keeps its table.
+    for (let i = 0; i < limit && this.buriedKeys.length > 0; i++) {
+      const key = this.buriedKeys.pop()!;
+      const slot = this.buriedSlots.pop()!;
+      // A slot may be listed twice (buried, back, deleted, given to another key, buried again): only its last burial counts.
+      if (this.values[slot] !== BURIED || this.index.get(key) !== slot) continue;
+      this.index.delete(key);
+      this.free(slot);
+      this.buried--;
+    }
+    return this.buriedKeys.length === 0;
+  }
+
+  /** Copies up to `limit` live keys into the new map; once all are, the new map takes the old one's place. */
+  private rebuildStep(limit: number): boolean {
+    const rebuilt = this.rebuilt!;
+    for (let i = 0; i < limit; i++) {
+      const next = this.rebuildCursor!.next();
+      if (next.done === true) {
+        this.index = rebuilt;
+        this.rebuilt = null;
+        this.rebuildCursor = null;
+        this.buried = 0;
+        this.released = 0;
+        return false;
+      }
+      const slot = this.index.get(next.value);
+      if (slot !== undefined && this.values[slot] !== BURIED) rebuilt.setOwn(next.value, slot);
+    }
+    return false;
+  }
+
+  /** Gives back up to `limit` slots of the keys the new map left out. */
+  private releaseStep(limit: number): boolean {
+    const slots = this.buriedSlots;
+    const end = Math.min(slots.length, this.released + limit);
+    for (let i = this.released; i < end; i++) if (this.values[slots[i]!] === BURIED) this.free(slots[i]!);
+    this.released = end;
+    if (end < slots.length) return false;
+    this.buriedKeys = [];
+    this.buriedSlots = [];
+    this.released = -1;
+    return true;
+  }
+
+  /** A read found the entry of `own` past its age or idle time: removed at once. */
+  private expire(own: K, cause: AgeCause): void {
     const slot = this.index.get(own)!;
     this.index.delete(own);
+    this.rebuilt?.delete(own);
     this.policy?.onRemove(slot);
     this.free(slot);
     this.expirations++;
@@ -219,13 +327,17 @@ export class SlottedEntries<K, V> {
   }
 
   keys(): IterableIterator<K> {
-    return this.index.keys();
+    return this.buried === 0 ? this.index.keys() : this.liveKeys();
+  }
+
+  private *liveKeys(): Generator<K> {
+    for (const [key, slot] of this.index) if (this.values[slot] !== BURIED) yield key;
   }
 
   /** The entries, as dumps and snapshots write them: in a bounded bucket, most worth keeping first. */
   *[Symbol.iterator](): Generator<[K, V]> {
     if (this.policy === null) {
-      for (const [key, slot] of this.index) yield [key, this.values[slot] as V];
+      for (const [key, slot] of this.index) if (this.values[slot] !== BURIED) yield [key, this.values[slot] as V];
       return;
     }
     for (const key of this.policy.ranked()) {
@@ -267,6 +379,7 @@ export class SlottedEntries<K, V> {
   /** The policy gave up `slot`: the entry of `key` leaves. */
   private evicted(slot: number, key: K): void {
     this.index.delete(key);
+    this.rebuilt?.delete(key);
     this.free(slot);
     this.evictions++;
     if (this.listeners.evicted !== null) this.evictedNow.push(key);

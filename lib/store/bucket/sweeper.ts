@@ -58,6 +58,17 @@ export class Sweeper<K, V> {
     return this.running;
   }
 
+  /** Runs `step` (up to `limit` entries a call; true when done) in slices of `SLICE_MS`, a turn of the event loop between them. */
+  private async inSlices(step: (limit: number) => boolean): Promise<void> {
+    for (;;) {
+      const started = performance.now();
+      let done = false;
+      while (!done && performance.now() - started < SLICE_MS) done = step(STEP_ENTRIES);
+      if (done) return;
+      await nextTurn();
+    }
+  }
+
   private async run(): Promise<void> {
     this.prune(Date.now());
     const lifetimes = this.bucket.ages;
@@ -65,15 +76,11 @@ export class Sweeper<K, V> {
     let removed = 0;
     const remove = (key: K, cause: AgeCause) => {
       removed++;
-      this.bucket.expire(key, cause);
+      this.bucket.bury(key, cause);
     };
-    for (;;) {
-      const started = performance.now();
-      let done = false;
-      while (!done && performance.now() - started < SLICE_MS) done = lifetimes.sweepStep(Date.now(), STEP_ENTRIES, remove);
-      if (done || this.bucket.ages !== lifetimes) break;
-      await nextTurn();
-    }
+    await this.inSlices((limit) => lifetimes.sweepStep(Date.now(), limit, remove) || this.bucket.ages !== lifetimes);
+    // The removed entries' keys leave the bucket's map after the pass: see `SlottedEntries.bury`.
+    await this.inSlices((limit) => this.bucket.purgeStep(limit));
     if (removed > 0) this.swept(removed);
   }
 }
