@@ -19,3 +19,15 @@ export class SlotAllocator {
     this.used = 0;
   }
 }
+
+/**
+ * A copy of `items` with room for at least `length` slots: half as many again, but never past
+ * `limit` (a bound): so an array by slot never holds more than a third of spare room, and a bounded
+ * bucket's none past its bound (a native array grown by writes keeps up to half as much again).
+ */
+export function withRoom<T>(items: T[], length: number, limit: number): T[] {
+  const room = Math.max(length, Math.min(limit, Math.max(1024, Math.ceil(items.length * 1.5))));
+  const grown = new Array<T>(room);
+  for (let i = 0; i < items.length; i++) grown[i] = items[i]!;
+  return grown;
+}

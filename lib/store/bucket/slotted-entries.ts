@@ -5,7 +5,7 @@ import type { EntryWeigher } from './entry-weigher.js';
 import { createEvictionPolicy } from './eviction/index.js';
 import { EXPIRED, IDLE, LIVE, Lifetimes, type AgeCause, type LifetimeSettings, type RemovalCause, type StoredAge } from './lifetimes.js';
 import type { EvictionPolicy, PolicyBounds } from './policy.js';
-import { SlotAllocator } from './slot-allocator.js';
+import { SlotAllocator, withRoom } from './slot-allocator.js';
 
 /** What the value array holds at the slot of an entry the sweep removed while its key is still in the map. */
 const BURIED: unique symbol = Symbol('buried');
@@ -145,6 +145,7 @@ export class SlottedEntries<K, V> {
       this.buried--;
       this.rebuilt?.setOwn(own, slot);
     }
+    if (slot >= this.values.length) this.values = withRoom(this.values, slot + 1, this.maxEntries);
     this.values[slot] = value;
     if (this.lifetimes !== null) this.stamp(slot, ownMaxAge, storedAt, true);
     const policy = this.policy;

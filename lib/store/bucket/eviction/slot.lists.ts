@@ -1,3 +1,5 @@
+import { withRoom } from '../slot-allocator.js';
+
 /** The three queues of the policy; each is also the index of its list's sentinel. */
 export const WINDOW = 0;
 export const PROBATION = 1;
@@ -104,6 +106,7 @@ export class SlotLists<K> {
   add(slot: number, key: K, hash: number, weight: number, queue: Queue): void {
     const at = slot + QUEUES;
     if (at >= this.prev.length) this.grow(at);
+    if (slot >= this.keys.length) this.keys = withRoom(this.keys, slot + 1, this.limit);
     this.keys[slot] = key;
     this.hashes[at] = hash;
     this.marks[at] = 0;
