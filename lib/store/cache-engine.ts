@@ -385,7 +385,7 @@ export class CacheEngine<K, V> {
   async applySnapshot(snapshot: DecodedChunks, changedSince: (key: K) => boolean): Promise<void> {
     let updated = false;
     const now = Date.now();
-    await eachRevivedInSlices<K, V>(snapshot, this.revive, this.logger, (key, value, { storedAt, ownMaxAge }) => {
+    await eachRevivedInSlices<K, V>(snapshot, this.revive, this.logger, (key, value, storedAt, ownMaxAge) => {
       if (changedSince(key) || pastMaxAge(storedAt, ownMaxAge, this.config.maxAge, now)) return;
       // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
       if (this.bucket.has(key)) this.bucket.update(key, value, ownMaxAge, storedAt);

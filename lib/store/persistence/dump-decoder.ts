@@ -239,7 +239,7 @@ function allAges(chunks: unknown[][], chunkAges: (unknown[] | null)[], createdAt
  * without ages, and any age that is not a plausible number, counts as stored at the dump's time.
  */
 export function entryAge(dump: DecodedDump, index: number): EntryAge {
-  return ageAt(dump.ages, dump.createdAt, index);
+  return { storedAt: storedAtOf(dump.ages, dump.createdAt, index), ownMaxAge: ownMaxAgeOf(dump.ages, index) };
 }
 
 /** When an entry was stored and its own max age (-1: none). */
@@ -248,12 +248,17 @@ export interface EntryAge {
   ownMaxAge: number;
 }
 
-/** The age of entry `index` in `ages` (two items per entry, or null for none), checked as `entryAge` says. */
-export function ageAt(ages: unknown[] | null, createdAt: number, index: number): EntryAge {
+/**
+ * When entry `index` of `ages` (two items per entry, or null for none) was stored, checked as
+ * `entryAge` says. Apart from its own max age (`ownMaxAgeOf`): no object per entry of a snapshot.
+ */
+export function storedAtOf(ages: unknown[] | null, createdAt: number, index: number): number {
   const storedAt = ages?.[2 * index];
+  return typeof storedAt === 'number' && Number.isFinite(storedAt) && storedAt >= 0 ? storedAt : createdAt;
+}
+
+/** The own max age of entry `index` of `ages` (-1: none), checked as `entryAge` says. */
+export function ownMaxAgeOf(ages: unknown[] | null, index: number): number {
   const ownMaxAge = ages?.[2 * index + 1];
-  return {
-    storedAt: typeof storedAt === 'number' && Number.isFinite(storedAt) && storedAt >= 0 ? storedAt : createdAt,
-    ownMaxAge: typeof ownMaxAge === 'number' && Number.isInteger(ownMaxAge) && ownMaxAge >= 0 ? ownMaxAge : -1,
-  };
+  return typeof ownMaxAge === 'number' && Number.isInteger(ownMaxAge) && ownMaxAge >= 0 ? ownMaxAge : -1;
 }

@@ -3,7 +3,7 @@ import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import { isThenable } from '../loading/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
-import { ageAt, decodeChunkKeys, type DecodedChunks, type EntryAge } from './dump-decoder.js';
+import { decodeChunkKeys, ownMaxAgeOf, storedAtOf, type DecodedChunks } from './dump-decoder.js';
 
 type Revive<V> = ((value: unknown) => V) | undefined;
 
@@ -37,7 +37,7 @@ export async function eachRevivedInSlices<K, V>(
   snapshot: DecodedChunks,
   revive: Revive<V>,
   logger: CacheWorkerLogger,
-  store: (key: K, value: V, age: EntryAge) => void,
+  store: (key: K, value: V, storedAt: number, ownMaxAge: number) => void,
 ): Promise<void> {
   const failures: Failures = { count: 0, first: '' };
   const { chunkAges, createdAt } = snapshot;
@@ -45,7 +45,7 @@ export async function eachRevivedInSlices<K, V>(
   await eachChunkInSlices(snapshot.chunks, (chunk) => {
     const ages = chunkAges[chunkIndex++] ?? null;
     decodeChunkKeys(chunk);
-    reviveEach<K, V>(chunk, revive, failures, (key, value, index) => store(key, value, ageAt(ages, createdAt, index)));
+    reviveEach<K, V>(chunk, revive, failures, (key, value, index) => store(key, value, storedAtOf(ages, createdAt, index), ownMaxAgeOf(ages, index)));
   });
   report(failures, logger);
 }

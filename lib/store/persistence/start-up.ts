@@ -8,7 +8,7 @@ import { entriesOf } from '../entries-of.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import type { StoreCallbacks } from '../store-callbacks.js';
-import { entryAge, type DecodedChunks, type DecodedDump, type EntryAge } from './dump-decoder.js';
+import { ownMaxAgeOf, storedAtOf, type DecodedChunks, type DecodedDump } from './dump-decoder.js';
 import { quarantineDumpFile, readDumpFile, removeOldCorruptFiles, removeStaleTempFiles } from './dump-file.js';
 import type { DumpScheduler } from './dump-scheduler.js';
 import { eachRevived, eachRevivedInSlices } from './revive.js';
@@ -69,7 +69,9 @@ export class StartUp<K, V> {
       return;
     }
     const keep = this.keeper();
-    eachRevived<K, V>(dump.flat, revive, this.logger, (key, value, index) => keep.add(key, value, entryAge(dump, index)));
+    eachRevived<K, V>(dump.flat, revive, this.logger, (key, value, index) =>
+      keep.add(key, value, storedAtOf(dump.ages, dump.createdAt, index), ownMaxAgeOf(dump.ages, index)),
+    );
     keep.done();
   }
 
@@ -85,12 +87,12 @@ export class StartUp<K, V> {
    * those already past their age are left out. A bounded bucket gathers them in their dump's order and
    * keeps those ranked first (a smaller bound than the writer's keeps the best).
    */
-  private keeper(): { add: (key: K, value: V, age: EntryAge) => void; done: () => void } {
+  private keeper(): { add: (key: K, value: V, storedAt: number, ownMaxAge: number) => void; done: () => void } {
     const now = Date.now();
     const { maxAge } = this.config;
     if (!this.bucket.bounded) {
       return {
-        add: (key, value, { storedAt, ownMaxAge }) => {
+        add: (key, value, storedAt, ownMaxAge) => {
           if (!pastMaxAge(storedAt, ownMaxAge, maxAge, now)) this.bucket.set(key, value, ownMaxAge, storedAt);
         },
         done: () => undefined,
@@ -101,7 +103,7 @@ export class StartUp<K, V> {
     const ownMaxAges: number[] = [];
     const storedAts: number[] = [];
     return {
-      add: (key, value, { storedAt, ownMaxAge }) => {
+      add: (key, value, storedAt, ownMaxAge) => {
         if (pastMaxAge(storedAt, ownMaxAge, maxAge, now)) return;
         keys.push(key);
         values.push(value);
