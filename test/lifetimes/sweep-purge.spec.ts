@@ -43,7 +43,7 @@ describe('the sweep, with writes between its slices', () => {
       bucket.set(added, i);
       model.set(name(added), i);
       // A key brought back then deleted frees its slot, which the next new key takes; that one expires
-      // at once and is swept in the same pass, so one slot is listed twice among the removed.
+      // at once and is swept in the same pass: one slot, buried twice under two keys.
       const passing = keyOf(((i * 31) % expiring) + 1);
       if (!model.has(name(passing))) {
         bucket.set(passing, 0);

@@ -3,19 +3,27 @@
  * slot is given again before a new one, so the arrays stay as long as the most entries held at once.
  */
 export class SlotAllocator {
-  private readonly freed: number[] = [];
+  /** The freed slots, a stack in a typed array: a million freed at once cost 4 MB and nothing for the collector. */
+  private freed = new Int32Array(64);
+  private freedCount = 0;
   private used = 0;
 
   take(): number {
-    return this.freed.length > 0 ? this.freed.pop()! : this.used++;
+    return this.freedCount > 0 ? this.freed[--this.freedCount]! : this.used++;
   }
 
   release(slot: number): void {
-    this.freed.push(slot);
+    if (this.freedCount === this.freed.length) {
+      const bigger = new Int32Array(2 * this.freed.length);
+      bigger.set(this.freed);
+      this.freed = bigger;
+    }
+    this.freed[this.freedCount++] = slot;
   }
 
   clear(): void {
-    this.freed.length = 0;
+    this.freed = new Int32Array(64);
+    this.freedCount = 0;
     this.used = 0;
   }
 }

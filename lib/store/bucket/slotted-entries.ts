@@ -47,18 +47,16 @@ export class SlottedEntries<K, V> {
   private index = new ValueKeyedMap<K, number>(true);
   private values: (V | undefined | typeof BURIED)[] = [];
   /**
-   * Entries the sweep removed whose keys are still in the map (their slots kept): they leave the map
-   * after the sweep's pass, in slices. When most of a large map is buried, a new map of the live keys
-   * replaces it instead: removing most keys of a large native Map makes V8 shrink its table in one go,
-   * which stops the event loop for longer than a slice (22 ms at a million entries).
+   * Entries the sweep removed whose keys are still in the map (their slots kept, marked `BURIED`):
+   * they leave the map after the sweep's pass, in slices. When most of a large map is buried, a new
+   * map of the live keys replaces it instead: removing most keys of a large native Map makes V8 shrink
+   * its table in one go, which stops the event loop for longer than a slice (22 ms at a million entries).
    */
   private buried = 0;
-  private buriedKeys: K[] = [];
-  private buriedSlots: number[] = [];
-  /** While a purge builds the map of the live keys: the map, and where it is in the old one. */
+  /** Where the purge is in the map: the keys it goes through, and the map of live keys it builds, if it does. */
+  private purgeCursor: Iterator<K> | null = null;
   private rebuilt: ValueKeyedMap<K, number> | null = null;
-  private rebuildCursor: Iterator<K> | null = null;
-  /** Once the new map is in place: how many buried slots have been given back. */
+  /** Once a new map is in place: the next slot to look at for a buried one to give back. */
   private released = -1;
   private readonly allocator = new SlotAllocator();
   readonly policy: EvictionPolicy<K> | null = null;
@@ -202,10 +200,8 @@ export class SlottedEntries<K, V> {
     this.index.clear();
     this.values = [];
     this.buried = 0;
-    this.buriedKeys = [];
-    this.buriedSlots = [];
+    this.purgeCursor = null;
     this.rebuilt = null;
-    this.rebuildCursor = null;
     this.released = -1;
     this.allocator.clear();
     this.policy?.onClear();
@@ -223,8 +219,6 @@ export class SlottedEntries<K, V> {
     this.policy?.onRemove(slot);
     this.values[slot] = BURIED;
     this.buried++;
-    this.buriedKeys.push(own);
-    this.buriedSlots.push(slot);
     this.rebuilt?.delete(own);
     this.expirations++;
     this.listeners.evicted?.(own, cause);
@@ -236,55 +230,55 @@ export class SlottedEntries<K, V> {
    */
   purgeStep(limit: number): boolean {
     if (this.released >= 0) return this.releaseStep(limit);
-    if (this.buriedKeys.length === 0) return true;
-    if (this.rebuilt === null && this.index.size >= REBUILD_FROM && 2 * this.buried >= this.index.size) {
-      this.rebuilt = new ValueKeyedMap<K, number>(true);
-      this.rebuildCursor = this.index.looseKeys();
+    if (this.buried === 0) return this.purged();
+    if (this.purgeCursor === null) {
+      this.purgeCursor = this.index.looseKeys();
+      if (this.index.size >= REBUILD_FROM && 2 * this.buried >= this.index.size) this.rebuilt = new ValueKeyedMap<K, number>(true);
     }
-    if (this.rebuilt !== null) return this.rebuildStep(limit);
-    // Under half of the map: removed one by one, V8 keeps its table.
-    for (let i = 0; i < limit && this.buriedKeys.length > 0; i++) {
-      const key = this.buriedKeys.pop()!;
-      const slot = this.buriedSlots.pop()!;
-      // A slot may be listed twice (buried, back, deleted, given to another key, buried again): only its last burial counts.
-      if (this.values[slot] !== BURIED || this.index.get(key) !== slot) continue;
-      this.index.delete(key);
-      this.free(slot);
-      this.buried--;
-    }
-    return this.buriedKeys.length === 0;
-  }
-
-  /** Copies up to `limit` live keys into the new map; once all are, the new map takes the old one's place. */
-  private rebuildStep(limit: number): boolean {
-    const rebuilt = this.rebuilt!;
     for (let i = 0; i < limit; i++) {
-      const next = this.rebuildCursor!.next();
-      if (next.done === true) {
-        this.index = rebuilt;
-        this.rebuilt = null;
-        this.rebuildCursor = null;
-        this.buried = 0;
-        this.released = 0;
-        return false;
+      const next = this.purgeCursor.next();
+      if (next.done === true) return this.rebuilt === null ? this.purged() : this.replaceIndex();
+      const key = next.value;
+      const slot = this.index.get(key);
+      if (slot === undefined) continue;
+      if (this.rebuilt !== null) {
+        if (this.values[slot] !== BURIED) this.rebuilt.setOwn(key, slot);
+      } else if (this.values[slot] === BURIED) {
+        // Under half of the map: removed one by one, V8 keeps its table.
+        this.index.delete(key);
+        this.free(slot);
+        if (--this.buried === 0) return this.purged();
       }
-      const slot = this.index.get(next.value);
-      if (slot !== undefined && this.values[slot] !== BURIED) rebuilt.setOwn(next.value, slot);
     }
     return false;
   }
 
-  /** Gives back up to `limit` slots of the keys the new map left out. */
-  private releaseStep(limit: number): boolean {
-    const slots = this.buriedSlots;
-    const end = Math.min(slots.length, this.released + limit);
-    for (let i = this.released; i < end; i++) if (this.values[slots[i]!] === BURIED) this.free(slots[i]!);
-    this.released = end;
-    if (end < slots.length) return false;
-    this.buriedKeys = [];
-    this.buriedSlots = [];
-    this.released = -1;
+  private purged(): true {
+    this.purgeCursor = null;
     return true;
+  }
+
+  /** The map of live keys takes the old one's place; the buried slots are given back in the next steps. */
+  private replaceIndex(): boolean {
+    this.index = this.rebuilt!;
+    this.rebuilt = null;
+    this.purgeCursor = null;
+    this.buried = 0;
+    if (this.index.size > 0) {
+      this.released = 0;
+      return false;
+    }
+    this.values = []; // nothing is left: every slot is free
+    this.allocator.clear();
+    return true;
+  }
+
+  /** Gives back the buried slots among the next `limit` slots. */
+  private releaseStep(limit: number): boolean {
+    const end = Math.min(this.values.length, this.released + limit);
+    for (let slot = this.released; slot < end; slot++) if (this.values[slot] === BURIED) this.free(slot);
+    this.released = end < this.values.length ? end : -1;
+    return this.released < 0;
   }
 
   /** A read found the entry of `own` past its age or idle time: removed at once. */
