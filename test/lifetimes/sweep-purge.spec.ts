@@ -39,6 +39,14 @@ describe('the sweep, with writes between its slices', () => {
       model.set(name(revived), -i);
       const deleted = keyOf(expiring + ((i * 104_729) % living));
       expect(bucket.delete(deleted)).toBe(model.delete(name(deleted)));
+      // An expired key read before its key has left the map: a miss that changes nothing else.
+      const expired = keyOf(((i * 6151) % expiring) + 2);
+      if (!model.has(name(expired))) {
+        const [size, expirations] = [bucket.size, bucket.expirations];
+        expect(bucket.read(expired)).toBeUndefined();
+        expect(bucket.expireIfDead(expired)).toBe(false);
+        expect(bucket.size).toBe(size - (expirations === bucket.expirations ? 0 : 1));
+      }
       const added = keyOf(1_000_000 + i);
       bucket.set(added, i);
       model.set(name(added), i);

@@ -281,9 +281,10 @@ export class SlottedEntries<K, V> {
     return this.released < 0;
   }
 
-  /** A read found the entry of `own` past its age or idle time: removed at once. */
+  /** A read or a failed refresh found the entry of `own` past its age or idle time: removed at once (unless the sweep has). */
   private expire(own: K, cause: AgeCause): void {
     const slot = this.index.get(own)!;
+    if (this.values[slot] === BURIED) return;
     this.index.delete(own);
     this.rebuilt?.delete(own);
     this.policy?.onRemove(slot);
@@ -295,7 +296,7 @@ export class SlottedEntries<K, V> {
   /** Removes the entry of `key` if it is past its age or idle time; returns whether it did. */
   expireIfDead(key: K): boolean {
     const slot = this.index.get(key);
-    if (slot === undefined || this.lifetimes === null) return false;
+    if (slot === undefined || this.lifetimes === null || this.values[slot] === BURIED) return false;
     const cause = this.lifetimes.deadCause(slot, Date.now());
     if (cause === null) return false;
     this.expire(this.ownKey(key)!, cause);
