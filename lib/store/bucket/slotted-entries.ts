@@ -6,11 +6,7 @@ import { createEvictionPolicy } from './eviction/index.js';
 import { EXPIRED, IDLE, LIVE, Lifetimes, type AgeCause, type LifetimeSettings, type RemovalCause, type StoredAge } from './lifetimes.js';
 import type { EvictionPolicy, PolicyBounds } from './policy.js';
 import { SlotAllocator, withRoom } from './slot-allocator.js';
-
-/** What the value array holds at the slot of an entry the sweep removed while its key is still in the map. */
-const BURIED: unique symbol = Symbol('buried');
-/** Keys in the map from which a purge that leaves at least half of them buried builds a new map of the live ones. */
-const REBUILD_FROM = 1 << 15;
+import { BURIED, SweepPurge } from './sweep-purge.js';
 
 /** The bounds of a bounded bucket, with how its entries weigh (needed with `maxWeight` only). */
 export interface BucketBounds<K, V> extends PolicyBounds {
@@ -46,19 +42,21 @@ export class SlottedEntries<K, V> {
   /** Key → slot; holds its own copy of each object key, which is also the policy's key of it. */
   private index = new ValueKeyedMap<K, number>(true);
   private values: (V | undefined | typeof BURIED)[] = [];
-  /**
-   * Entries the sweep removed whose keys are still in the map (their slots kept, marked `BURIED`):
-   * they leave the map after the sweep's pass, in slices. When most of a large map is buried, a new
-   * map of the live keys replaces it instead: removing most keys of a large native Map makes V8 shrink
-   * its table in one go, which stops the event loop for longer than a slice (22 ms at a million entries).
-   */
-  private buried = 0;
-  /** Where the purge is in the map: the keys it goes through, and the map of live keys it builds, if it does. */
-  private purgeCursor: Iterator<K> | null = null;
-  private rebuilt: ValueKeyedMap<K, number> | null = null;
-  /** Once a new map is in place: the next slot to look at for a buried one to give back. */
-  private released = -1;
   private readonly allocator = new SlotAllocator();
+  /** The entries the sweep removed (`BURIED` in their slots) whose keys are still in the map. */
+  private readonly purge = new SweepPurge<K>({
+    index: () => this.index,
+    isBuried: (slot) => this.values[slot] === BURIED,
+    unmap: (key, slot) => this.unmap(key, slot),
+    free: (slot) => this.free(slot),
+    slotCount: () => this.values.length,
+    replaceIndex: (map) => {
+      this.index = map;
+      if (map.size > 0) return;
+      this.values = []; // nothing is left: every slot is free
+      this.allocator.clear();
+    },
+  });
   readonly policy: EvictionPolicy<K> | null = null;
   /** Made at construction when the bucket has a lifetime setting, else by the first entry given its own max age. */
   lifetimes: Lifetimes<K> | null = null;
@@ -88,7 +86,7 @@ export class SlottedEntries<K, V> {
   }
 
   get size(): number {
-    return this.index.size - this.buried;
+    return this.index.size - this.purge.buried;
   }
 
   /** The total weight of the entries, when the bucket has a `maxWeight`. */
@@ -98,14 +96,19 @@ export class SlottedEntries<K, V> {
 
   /** The value, without it counting as a use; none once past its time. */
   get(key: K): V | undefined {
-    const slot = this.index.get(key);
-    if (slot === undefined) return undefined;
-    return this.lifetimes !== null && this.lifetimes.deadCause(slot, coarseNow()) !== null ? undefined : (this.values[slot] as V);
+    const slot = this.servedSlot(key);
+    return slot === undefined ? undefined : (this.values[slot] as V);
   }
 
   has(key: K): boolean {
+    return this.servedSlot(key) !== undefined;
+  }
+
+  /** The slot of `key` while its entry may be served (not past its time), without it counting as a read. */
+  private servedSlot(key: K): number | undefined {
     const slot = this.index.get(key);
-    return slot !== undefined && (this.lifetimes === null || this.lifetimes.deadCause(slot, coarseNow()) === null);
+    if (slot === undefined || this.lifetimes === null) return slot;
+    return this.lifetimes.deadCause(slot, coarseNow()) === null ? slot : undefined;
   }
 
   /** The value, as a read that uses it. An entry past its age or idle time is removed instead, and the read misses. */
@@ -136,12 +139,12 @@ export class SlottedEntries<K, V> {
     if (slot === undefined) {
       slot = this.allocator.take();
       own = this.index.add(key, slot);
-      this.rebuilt?.setOwn(own, slot);
+      this.purge.added(own, slot);
     } else if (this.values[slot] === BURIED) {
       fresh = true; // buried by the sweep: back in its slot
       own = this.ownKey(key)!;
-      this.buried--;
-      this.rebuilt?.setOwn(own, slot);
+      this.purge.buried--;
+      this.purge.added(own, slot);
     }
     if (slot >= this.values.length) this.values = withRoom(this.values, slot + 1, this.maxEntries);
     this.values[slot] = value;
@@ -189,20 +192,15 @@ export class SlottedEntries<K, V> {
   delete(key: K): boolean {
     const slot = this.index.get(key);
     if (slot === undefined || this.values[slot] === BURIED) return false;
-    this.index.delete(key);
-    this.rebuilt?.delete(key);
     this.policy?.onRemove(slot);
-    this.free(slot);
+    this.unmap(key, slot);
     return true;
   }
 
   clear(): void {
     this.index.clear();
     this.values = [];
-    this.buried = 0;
-    this.purgeCursor = null;
-    this.rebuilt = null;
-    this.released = -1;
+    this.purge.clear();
     this.allocator.clear();
     this.policy?.onClear();
     this.lifetimes?.clear();
@@ -210,85 +208,31 @@ export class SlottedEntries<K, V> {
 
   /**
    * The sweep found the entry of `own` past its age or idle time: it is removed at once for reads,
-   * writes and the policy, and its key leaves the map after the pass (`purgeStep`). Tells the listener
-   * at once: no write is in progress.
+   * writes and the policy, and its key leaves the map after the pass (`purgeStep`, see `SweepPurge`).
+   * Tells the listener at once: no write is in progress.
    */
   bury(own: K, cause: AgeCause): void {
     const slot = this.index.get(own);
     if (slot === undefined || this.values[slot] === BURIED) return;
     this.policy?.onRemove(slot);
     this.values[slot] = BURIED;
-    this.buried++;
-    this.rebuilt?.delete(own);
+    this.purge.buried++;
+    this.purge.removed(own);
     this.expirations++;
     this.listeners.evicted?.(own, cause);
   }
 
-  /**
-   * One step of taking the buried keys out of the map, after a sweep's pass: up to `limit` keys;
-   * true once none is left. A large map mostly buried is replaced by a new map of its live keys.
-   */
+  /** One step of taking the buried keys out of the map, after a sweep's pass: up to `limit` keys; true once none is left. */
   purgeStep(limit: number): boolean {
-    if (this.released >= 0) return this.releaseStep(limit);
-    if (this.buried === 0) return this.purged();
-    if (this.purgeCursor === null) {
-      this.purgeCursor = this.index.looseKeys();
-      if (this.index.size >= REBUILD_FROM && 2 * this.buried >= this.index.size) this.rebuilt = new ValueKeyedMap<K, number>(true);
-    }
-    for (let i = 0; i < limit; i++) {
-      const next = this.purgeCursor.next();
-      if (next.done === true) return this.rebuilt === null ? this.purged() : this.replaceIndex();
-      const key = next.value;
-      const slot = this.index.get(key);
-      if (slot === undefined) continue;
-      if (this.rebuilt !== null) {
-        if (this.values[slot] !== BURIED) this.rebuilt.setOwn(key, slot);
-      } else if (this.values[slot] === BURIED) {
-        // Under half of the map: removed one by one, V8 keeps its table.
-        this.index.delete(key);
-        this.free(slot);
-        if (--this.buried === 0) return this.purged();
-      }
-    }
-    return false;
-  }
-
-  private purged(): true {
-    this.purgeCursor = null;
-    return true;
-  }
-
-  /** The map of live keys takes the old one's place; the buried slots are given back in the next steps. */
-  private replaceIndex(): boolean {
-    this.index = this.rebuilt!;
-    this.rebuilt = null;
-    this.purgeCursor = null;
-    this.buried = 0;
-    if (this.index.size > 0) {
-      this.released = 0;
-      return false;
-    }
-    this.values = []; // nothing is left: every slot is free
-    this.allocator.clear();
-    return true;
-  }
-
-  /** Gives back the buried slots among the next `limit` slots. */
-  private releaseStep(limit: number): boolean {
-    const end = Math.min(this.values.length, this.released + limit);
-    for (let slot = this.released; slot < end; slot++) if (this.values[slot] === BURIED) this.free(slot);
-    this.released = end < this.values.length ? end : -1;
-    return this.released < 0;
+    return this.purge.step(limit);
   }
 
   /** A read or a failed refresh found the entry of `own` past its age or idle time: removed at once (unless the sweep has). */
   private expire(own: K, cause: AgeCause): void {
     const slot = this.index.get(own)!;
     if (this.values[slot] === BURIED) return;
-    this.index.delete(own);
-    this.rebuilt?.delete(own);
     this.policy?.onRemove(slot);
-    this.free(slot);
+    this.unmap(own, slot);
     this.expirations++;
     this.listeners.evicted?.(own, cause);
   }
@@ -323,7 +267,7 @@ export class SlottedEntries<K, V> {
   }
 
   keys(): IterableIterator<K> {
-    return this.buried === 0 ? this.index.keys() : this.liveKeys();
+    return this.purge.buried === 0 ? this.index.keys() : this.liveKeys();
   }
 
   private *liveKeys(): Generator<K> {
@@ -367,6 +311,13 @@ export class SlottedEntries<K, V> {
     this.lifetimes!.stored(slot, storedAt < 0 ? now : storedAt, ownMaxAge, read, now);
   }
 
+  /** The entry of `key` leaves the map (and the one a purge builds) and its slot is free. */
+  private unmap(key: K, slot: number): void {
+    this.index.delete(key);
+    this.purge.removed(key);
+    this.free(slot);
+  }
+
   private free(slot: number): void {
     this.values[slot] = undefined;
     this.allocator.release(slot);
@@ -374,9 +325,7 @@ export class SlottedEntries<K, V> {
 
   /** The policy gave up `slot`: the entry of `key` leaves. */
   private evicted(slot: number, key: K): void {
-    this.index.delete(key);
-    this.rebuilt?.delete(key);
-    this.free(slot);
+    this.unmap(key, slot);
     this.evictions++;
     if (this.listeners.evicted !== null) this.evictedNow.push(key);
   }
