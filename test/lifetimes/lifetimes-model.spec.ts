@@ -62,7 +62,7 @@ describe('lifetimes, against a model with a fake clock', () => {
           } else {
             // A whole pass, in steps of `limit`: it removes exactly the entries past their time.
             const removed: [number, AgeCause][] = [];
-            while (!lifetimes.sweepStep(now, s.limit, (key, cause) => (removed.push([key, cause]), resident.delete(key)))) {
+            while (!lifetimes.sweepStep(now, s.limit, (key, _slot, cause) => (removed.push([key, cause]), resident.delete(key)))) {
               /* next step */
             }
             const expected = [...model].flatMap(([key, entry]): [number, AgeCause][] => {

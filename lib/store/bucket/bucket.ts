@@ -130,9 +130,9 @@ export class Bucket<K, V> {
     else this.slotted.clear();
   }
 
-  /** The sweep found a resident entry (by its own key) past its age or idle time: removed; its key leaves the map in `purgeStep`. */
-  bury(own: K, cause: AgeCause): void {
-    this.slotted!.bury(own, cause);
+  /** The sweep found a resident entry (by its own key, in `slot`) past its age or idle time: removed; its key leaves the map in `purgeStep`. */
+  bury(own: K, slot: number, cause: AgeCause): void {
+    this.slotted!.bury(own, slot, cause);
   }
 
   /** One step of taking the keys the sweep removed out of the map; true once none is left. */

@@ -142,9 +142,9 @@ export class Lifetimes<K> {
 
   /**
    * One step of the sweep: checks up to `limit` entries from where the last step stopped and hands
-   * those past their time to `remove`. Returns true once a pass is complete.
+   * those past their time to `remove`, with their slot. Returns true once a pass is complete.
    */
-  sweepStep(now: number, limit: number, remove: (key: K, cause: AgeCause) => void): boolean {
+  sweepStep(now: number, limit: number, remove: (key: K, slot: number, cause: AgeCause) => void): boolean {
     if (this.cursor === null) {
       this.cursor = this.keys();
       this.passDue = Infinity;
@@ -161,7 +161,7 @@ export class Lifetimes<K> {
       const slot = this.slotOf(key);
       if (slot === undefined) continue;
       const cause = this.deadCause(slot, now);
-      if (cause !== null) remove(key, cause);
+      if (cause !== null) remove(key, slot, cause);
       else {
         const due = this.dueOf(slot);
         if (due < this.passDue) this.passDue = due;

@@ -207,13 +207,12 @@ export class SlottedEntries<K, V> {
   }
 
   /**
-   * The sweep found the entry of `own` past its age or idle time: it is removed at once for reads,
+   * The sweep found the entry of `own`, in `slot`, past its age or idle time: it is removed at once for reads,
    * writes and the policy, and its key leaves the map after the pass (`purgeStep`, see `SweepPurge`).
    * Tells the listener at once: no write is in progress.
    */
-  bury(own: K, cause: AgeCause): void {
-    const slot = this.index.get(own);
-    if (slot === undefined || this.values[slot] === BURIED) return;
+  bury(own: K, slot: number, cause: AgeCause): void {
+    if (this.values[slot] === BURIED) return;
     this.policy?.onRemove(slot);
     this.values[slot] = BURIED;
     this.purge.buried++;

@@ -74,12 +74,12 @@ export class Sweeper<K, V> {
     const lifetimes = this.bucket.ages;
     if (lifetimes === null || Date.now() < lifetimes.nextDue) return;
     let removed = 0;
-    const remove = (key: K, cause: AgeCause) => {
+    const remove = (key: K, slot: number, cause: AgeCause) => {
       removed++;
-      this.bucket.bury(key, cause);
+      this.bucket.bury(key, slot, cause);
     };
-    await this.inSlices((limit) => lifetimes.sweepStep(Date.now(), limit, remove) || this.bucket.ages !== lifetimes);
-    // The removed entries' keys leave the bucket's map after the pass: see `SlottedEntries.bury`.
+    await this.inSlices((limit) => lifetimes.sweepStep(Date.now(), limit, remove));
+    // The removed entries' keys leave the bucket's map after the pass: see `SweepPurge`.
     await this.inSlices((limit) => this.bucket.purgeStep(limit));
     if (removed > 0) this.swept(removed);
   }
