@@ -34,16 +34,7 @@ export class ValueKeyedMap<K, T> {
 
   /** Stores `value`; returns the key it is stored under (for an object key, its representative). */
   set(key: K, value: T): K {
-    if (!isStructuralKey(key)) {
-      this.entries.set(key, value);
-      return key;
-    }
-    const hash = hashKey(key);
-    const found = this.findSlot(key, hash);
-    if (found === undefined) return this.addSlot(hash, value, this.ownsKeys ? ownKey(key) : key);
-    found.value = value;
-    this.entries.set(found.key, value);
-    return found.key as K;
+    return this.put(key, value, this.ownsKeys);
   }
 
   /** `set` of a key the caller knows is absent: an object key is hashed once and not looked for. */
@@ -57,16 +48,7 @@ export class ValueKeyedMap<K, T> {
 
   /** `set` with a key that is already some map's own copy: stored as it is, never copied again. */
   setOwn(key: K, value: T): void {
-    if (!isStructuralKey(key)) this.entries.set(key, value);
-    else {
-      const hash = hashKey(key);
-      const found = this.findSlot(key, hash);
-      if (found === undefined) this.addSlot(hash, value, key);
-      else {
-        found.value = value;
-        this.entries.set(found.key, value);
-      }
-    }
+    this.put(key, value, false);
   }
 
   /** The representative of an object key equal to `key`, with its value, in one lookup. */
@@ -103,16 +85,22 @@ export class ValueKeyedMap<K, T> {
     return this.entries.keys() as IterableIterator<K>;
   }
 
-  /**
-   * The keys, for a caller that goes through them over a long time and looks each up again (the
-   * sweep): it may give keys removed since it began, and it allocates no pair per key.
-   */
-  looseKeys(): Iterator<K> {
-    return this.entries.keys() as Iterator<K>;
-  }
-
   [Symbol.iterator](): IterableIterator<[K, T]> {
     return this.entries.entries() as IterableIterator<[K, T]>;
+  }
+
+  /** `set`, copying a new object key when `copy` says so. */
+  private put(key: K, value: T, copy: boolean): K {
+    if (!isStructuralKey(key)) {
+      this.entries.set(key, value);
+      return key;
+    }
+    const hash = hashKey(key);
+    const found = this.findSlot(key, hash);
+    if (found === undefined) return this.addSlot(hash, value, copy ? ownKey(key) : key);
+    found.value = value;
+    this.entries.set(found.key, value);
+    return found.key as K;
   }
 
   /** Adds the slot of an absent object key, stored as `stored` (the key itself or the map's copy of it). */

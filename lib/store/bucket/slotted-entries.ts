@@ -293,7 +293,7 @@ export class SlottedEntries<K, V> {
   }
 
   private newLifetimes(): Lifetimes<K> {
-    return new Lifetimes<K>(this.lifetimeSettings, () => this.index.looseKeys(), (key) => this.index.get(key));
+    return new Lifetimes<K>(this.lifetimeSettings, () => this.index.keys(), (key) => this.index.get(key));
   }
 
   /** The first entry with its own max age: from now on ages are kept; the entries here count as stored now. */

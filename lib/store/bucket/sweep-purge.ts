@@ -53,7 +53,7 @@ export class SweepPurge<K> {
     if (this.buried === 0) return this.done();
     const index = this.entries.index();
     if (this.cursor === null) {
-      this.cursor = index.looseKeys();
+      this.cursor = index.keys(); // a Map's iteration goes on past deletions
       if (index.size >= REBUILD_FROM && 2 * this.buried >= index.size) this.rebuilt = new ValueKeyedMap<K, number>(true);
     }
     for (let i = 0; i < limit; i++) {
