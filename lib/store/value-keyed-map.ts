@@ -1,13 +1,15 @@
 import { ownKey } from './key-copy.js';
 import { hashKey, isStructuralKey, keysEqual } from './key-equality.js';
+import { SpreadMap } from './spread-map.js';
 
 /**
  * A Map whose object keys compare by value. Primitive keys go straight into one native Map (the fast
  * path); an object key is replaced by the first equal key ever stored (its representative), found
- * through a structural hash, so insertion order and `keys()` stay those of a plain Map.
+ * through a structural hash, so insertion order and `keys()` stay those of a plain Map (up to the
+ * size where the native maps spread, see `SpreadMap`).
  */
 export class ValueKeyedMap<K, T> {
-  private readonly entries = new Map<unknown, T>();
+  private readonly entries = new SpreadMap<unknown, T>(hashKey);
 
   /** With `ownsKeys`, a new object key is stored as the map's own copy (`ownKey`), never the caller's object. */
   constructor(private readonly ownsKeys = false) {}
@@ -16,7 +18,7 @@ export class ValueKeyedMap<K, T> {
    * Structural hash → the slot of the representative key, or several on a hash collision. The slot
    * keeps the value too, so reading an object key takes one Map lookup after the hash, not two.
    */
-  private readonly slots = new Map<number, Slot<T> | Collisions<T>>();
+  private readonly slots = new SpreadMap<number, Slot<T> | Collisions<T>>(hashKey);
 
   get size(): number {
     return this.entries.size;
@@ -65,7 +67,7 @@ export class ValueKeyedMap<K, T> {
     if (existing instanceof Collisions && existing.slots.length > 2) existing.slots.splice(existing.slots.indexOf(found), 1);
     else if (existing instanceof Collisions) this.slots.set(hash, existing.slots.find((slot) => slot !== found)!);
     else this.slots.delete(hash);
-    return this.entries.delete(found.key);
+    return this.entries.delete(found.key, hash);
   }
 
   clear(): void {
@@ -76,17 +78,17 @@ export class ValueKeyedMap<K, T> {
   /** A new map with the same entries and representative keys. */
   copy(): ValueKeyedMap<K, T> {
     const copy = new ValueKeyedMap<K, T>(this.ownsKeys);
-    for (const [key, value] of this.entries) copy.set(key as K, value);
+    for (const [key, value] of this.entries.entries()) copy.set(key as K, value);
     return copy;
   }
 
   /** Keys as they were first given (or the map's copies of them), in insertion order. */
-  keys(): IterableIterator<K> {
-    return this.entries.keys() as IterableIterator<K>;
+  keys(): Generator<K> {
+    return this.entries.keys() as Generator<K>;
   }
 
-  [Symbol.iterator](): IterableIterator<[K, T]> {
-    return this.entries.entries() as IterableIterator<[K, T]>;
+  [Symbol.iterator](): Generator<[K, T]> {
+    return this.entries.entries() as Generator<[K, T]>;
   }
 
   /** `set`, copying a new object key when `copy` says so. */
@@ -99,7 +101,7 @@ export class ValueKeyedMap<K, T> {
     const found = this.findSlot(key, hash);
     if (found === undefined) return this.addSlot(hash, value, copy ? ownKey(key) : key);
     found.value = value;
-    this.entries.set(found.key, value);
+    this.entries.set(found.key, value, hash);
     return found.key as K;
   }
 
@@ -110,7 +112,7 @@ export class ValueKeyedMap<K, T> {
     if (existing === undefined) this.slots.set(hash, slot);
     else if (existing instanceof Collisions) existing.slots.push(slot);
     else this.slots.set(hash, new Collisions([existing, slot]));
-    this.entries.set(stored, value);
+    this.entries.set(stored, value, hash);
     return stored as K;
   }
 
