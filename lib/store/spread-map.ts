@@ -71,27 +71,26 @@ export class SpreadMap<K, V> {
     this.count = 0;
   }
 
-  *keys(): Generator<K> {
-    const one = this.one;
-    if (one === null) {
-      for (const shard of this.shards!) yield* shard.keys();
-      return;
-    }
-    // The map may spread during the iteration: the old native map then stays as it was, so what it
-    // still lists is checked against the live map.
-    for (const key of one.keys()) if (this.one === one || this.has(key)) yield key;
+  keys(): IterableIterator<K> {
+    return new SpreadIterator<K, V, K>(this, this.one, this.shards, false);
   }
 
-  *entries(): Generator<[K, V]> {
-    const one = this.one;
-    if (one === null) {
-      for (const shard of this.shards!) yield* shard.entries();
-      return;
-    }
-    for (const entry of one.entries()) {
-      if (this.one === one) yield entry;
-      else if (this.has(entry[0])) yield [entry[0], this.get(entry[0]) as V];
-    }
+  entries(): IterableIterator<[K, V]> {
+    return new SpreadIterator<K, V, [K, V]>(this, this.one, this.shards, true);
+  }
+
+  /** The keys in an array, copied a native map at a time (far faster than through an iterator). */
+  keyList(): K[] {
+    if (this.one !== null) return [...this.one.keys()];
+    const list = new Array<K>(this.count);
+    let at = 0;
+    for (const shard of this.shards!) for (const key of shard.keys()) list[at++] = key;
+    return list;
+  }
+
+  /** Whether `one` is still this map's single native map (no spread since an iteration over it opened). */
+  holdsOne(one: Map<K, V>): boolean {
+    return this.one === one;
   }
 
   private spread(one: Map<K, V>): void {
@@ -121,4 +120,46 @@ function shardOfString(key: string): number {
 /** The top bits of a Fibonacci multiply: they depend on every bit of `hash`. */
 function shardOfHash(hash: number): number {
   return Math.imul(hash, 0x9e3779b1) >>> (32 - SHARD_BITS);
+}
+
+/**
+ * An iteration over a spread map: the native maps' own iterations, one after the other. One opened
+ * before the map spread goes on over the old native map, which then stays as it was: what it still
+ * lists is checked against the live map, and an entry's value read from it.
+ */
+class SpreadIterator<K, V, R extends K | [K, V]> implements IterableIterator<R> {
+  private current: Iterator<R>;
+  private shard = 0;
+
+  constructor(
+    private readonly map: SpreadMap<K, V>,
+    private readonly one: Map<K, V> | null,
+    private readonly shards: Map<K, V>[] | null,
+    private readonly pairs: boolean,
+  ) {
+    this.current = this.over(one ?? shards![0]!);
+  }
+
+  next(): IteratorResult<R> {
+    for (;;) {
+      const result = this.current.next();
+      if (result.done) {
+        if (this.shards === null || ++this.shard === this.shards.length) return result;
+        this.current = this.over(this.shards[this.shard]!);
+        continue;
+      }
+      if (this.one === null || this.map.holdsOne(this.one)) return result;
+      const key = (this.pairs ? (result.value as [K, V])[0] : result.value) as K;
+      if (!this.map.has(key)) continue;
+      return this.pairs ? { done: false, value: [key, this.map.get(key) as V] as R } : result;
+    }
+  }
+
+  private over(map: Map<K, V>): Iterator<R> {
+    return (this.pairs ? map.entries() : map.keys()) as Iterator<R>;
+  }
+
+  [Symbol.iterator](): IterableIterator<R> {
+    return this;
+  }
 }

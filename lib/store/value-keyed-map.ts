@@ -83,12 +83,17 @@ export class ValueKeyedMap<K, T> {
   }
 
   /** Keys as they were first given (or the map's copies of them), in insertion order. */
-  keys(): Generator<K> {
-    return this.entries.keys() as Generator<K>;
+  keys(): IterableIterator<K> {
+    return this.entries.keys() as IterableIterator<K>;
   }
 
-  [Symbol.iterator](): Generator<[K, T]> {
-    return this.entries.entries() as Generator<[K, T]>;
+  /** The keys in an array, as `keys()` lists them. */
+  keyList(): K[] {
+    return this.entries.keyList() as K[];
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, T]> {
+    return this.entries.entries() as IterableIterator<[K, T]>;
   }
 
   /** `set`, copying a new object key when `copy` says so. */

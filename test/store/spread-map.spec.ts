@@ -100,6 +100,8 @@ describe('SpreadMap', () => {
           const entries = new Map(map.entries());
           expect(entries.size).toBe(model.size);
           expect([...model].filter(([key, value]) => map.get(key) !== value || entries.get(key) !== value)).toEqual([]);
+          const list = map.keyList();
+          expect([list.length, list.filter((key) => !model.has(key))]).toEqual([model.size, []]);
           expect(map.has({ id: -1 })).toBe(false);
         },
       ),

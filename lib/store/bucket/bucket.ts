@@ -162,6 +162,11 @@ export class Bucket<K, V> {
     return this.slotted === null ? this.entries.keys() : this.slotted.keys();
   }
 
+  /** `keys()` in an array. */
+  keyList(): K[] {
+    return this.slotted === null ? this.entries.keyList() : this.slotted.keyList();
+  }
+
   /** The entries, as dumps and snapshots write them: in a bounded bucket, most worth keeping first. */
   [Symbol.iterator](): Iterator<[K, V]> {
     return this.slotted === null ? this.entries[Symbol.iterator]() : this.slotted[Symbol.iterator]();

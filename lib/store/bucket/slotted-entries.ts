@@ -269,6 +269,10 @@ export class SlottedEntries<K, V> {
     return this.purge.buried === 0 ? this.index.keys() : this.liveKeys();
   }
 
+  keyList(): K[] {
+    return this.purge.buried === 0 ? this.index.keyList() : [...this.liveKeys()];
+  }
+
   private *liveKeys(): Generator<K> {
     for (const [key, slot] of this.index) if (this.values[slot] !== BURIED) yield key;
   }

@@ -82,7 +82,7 @@ export class Refresher<K, V> {
     try {
       const sweeping = this.host.sweep();
       if (sweeping !== null) await sweeping;
-      const keys = [...this.bucket.keys()];
+      const keys = this.bucket.keyList();
       const { refreshConcurrency, batchSize } = this.config;
       if (this.flights.batched) {
         // At most refreshConcurrency loadMany calls in flight, each of batchSize keys.
