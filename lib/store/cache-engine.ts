@@ -11,31 +11,21 @@ import type {
 } from '../interfaces/fetch-result.interface.js';
 import type { CacheWorkerStats } from '../interfaces/stats.interface.js';
 import { checkEntryAge } from '../config/validate-config.js';
-import { CacheWorkerConfigError, CacheWorkerKeyError } from '../errors/cache-worker.errors.js';
+import { CacheWorkerKeyError } from '../errors/cache-worker.errors.js';
 import { describeError, describeKey } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
-import { Bucket, pastMaxAge, safeWeigher, Sweeper, type BucketBounds } from './bucket/index.js';
+import { Bucket, bucketBounds, Sweeper } from './bucket/index.js';
+import { EarlyCalls } from './early-calls.js';
 import type { BucketChange, EngineObserver } from './engine-observer.js';
 import { type EngineTracer, TracerSlot } from './engine-tracer.js';
 import { entriesOf } from './entries-of.js';
 import { FailureBackoff, Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import {
-  DumpScheduler,
-  eachChunkInSlices,
-  eachRevivedInSlices,
-  encodeChunks,
-  SLICE_ENTRIES,
-  StartUp,
-  type DecodedChunks,
-  type EncodedChunk,
-} from './persistence/index.js';
+import { DumpScheduler, encodeChunks, SnapshotApplication, StartUp, type DecodedChunks, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
-import { ValueKeyedMap } from './value-keyed-map.js';
 
 export type { StoreCallbacks } from './store-callbacks.js';
 
@@ -56,15 +46,10 @@ export class CacheEngine<K, V> {
   private readonly sweeper: Sweeper<K, V>;
   /** Failed loads whose error reads get without loading, for `failureBackoff` or the load's `retryAfter`. */
   private readonly backoff: FailureBackoff<K>;
-  /** Applies to snapshots of other instances what start-up applies to a dump. */
-  private readonly revive: StoreCallbacks<K, V>['revive'];
+  private readonly snapshots: SnapshotApplication<K, V>;
   private closing = false;
-  /**
-   * Until start-up has filled the bucket from its dump or snapshot (`null` after): reads wait for it, and
-   * writes wait in order, to be applied over what it brought. Without this, a read made before the app was
-   * initialised loaded a key the dump holds, and the dump was then merged with it.
-   */
-  private beforeFill: BeforeFill<K, V> | null = beforeFill();
+  /** The calls made before start-up filled the bucket (`null` after). */
+  private early: EarlyCalls<K, V> | null = new EarlyCalls();
 
   constructor(
     readonly config: CacheWorkerConfig,
@@ -132,7 +117,7 @@ export class CacheEngine<K, V> {
       closing: () => this.closing,
     });
     this.startUp = new StartUp(config, this.bucket, this.counters, logger, callbacks, this.dumps);
-    this.revive = callbacks.revive;
+    this.snapshots = new SnapshotApplication(bucket, config.maxAge, callbacks.revive, logger);
   }
 
   /** Adds an integration that hears about loads, refreshes, dumps and changes. */
@@ -164,7 +149,7 @@ export class CacheEngine<K, V> {
           return Promise.resolve({ ok: true, value: value as V, loaded: false });
         }
       }
-      if (this.beforeFill !== null) return this.beforeFill.filled.then(() => this.fetch(key, options));
+      if (this.early !== null) return this.early.filled.then(() => this.fetch(key, options));
       this.counters.misses++;
       if (this.backoff.size > 0) {
         const failed = this.backedOff(key);
@@ -186,7 +171,7 @@ export class CacheEngine<K, V> {
       this.logger.warn(messages.invalidKeys(this.config.bucket, 'fetchMany'));
       return Promise.resolve([]);
     }
-    if (this.beforeFill !== null) return this.beforeFill.filled.then(() => this.fetchMany(list, options));
+    if (this.early !== null) return this.early.filled.then(() => this.fetchMany(list, options));
     const reload = options?.reload === true;
     const results = new Array<FetchResult<V> | Promise<FetchResult<V>>>(list.length);
     let loading = false;
@@ -226,7 +211,7 @@ export class CacheEngine<K, V> {
           return { ok: true, value: value as V, loaded: false };
         }
       }
-      if (this.beforeFill !== null) return this.beforeFill.filled.then(() => this.fetchNoSave(key, options));
+      if (this.early !== null) return this.early.filled.then(() => this.fetchNoSave(key, options));
       this.counters.misses++;
       const failed = this.backoff.size > 0 ? this.backedOff(key) : null;
       if (failed !== null) return failed.ok ? { ...failed, loaded: false } : failed;
@@ -338,9 +323,9 @@ export class CacheEngine<K, V> {
    * applies the changes of other instances without it, so they aren't sent back.
    */
   applyChange(change: BucketChange<K, V>, announce = false): boolean {
-    if (this.beforeFill !== null) {
+    if (this.early !== null) {
       if (change.type !== 'clear') this.bucket.has(change.key); // a key that can't be used fails now, as it would later
-      this.beforeFill.writes.push([change, announce]);
+      this.early.hold(change, announce);
       return false;
     }
     let changed = true;
@@ -375,52 +360,9 @@ export class CacheEngine<K, V> {
     this.storeLoaded(key, own < 0 ? { ok: true, value, extra } : { ok: true, value, extra, maxAge: own });
   }
 
-  /**
-   * Applies another instance's snapshot (its chunks, as read from it): the bucket takes the snapshot's
-   * content, each entry with its age (one already past it is left to expire here by itself), except the
-   * keys `changedSince` names (changed here after the snapshot was encoded), which keep what they have
-   * here, whether a value or nothing. Works in slices with turns of the event loop between them, so
-   * reads go on; `changedSince` is asked when a key's turn comes.
-   */
+  /** Applies another instance's snapshot (its chunks, as read from it), as `SnapshotApplication` says. */
   async applySnapshot(snapshot: DecodedChunks, changedSince: (key: K) => boolean): Promise<void> {
-    let updated = false;
-    const now = Date.now();
-    await eachRevivedInSlices<K, V>(snapshot, this.revive, this.logger, (key, value, storedAt, ownMaxAge) => {
-      if (changedSince(key) || pastMaxAge(storedAt, ownMaxAge, this.config.maxAge, now)) return;
-      // A resident key takes the value without it counting as a use; a new one is an insert for the bounds.
-      if (this.bucket.has(key)) this.bucket.update(key, value, ownMaxAge, storedAt);
-      else this.bucket.set(key, value, ownMaxAge, storedAt);
-      updated = true;
-    });
-    for (const key of await this.residentKeysOutside(snapshot.chunks)) {
-      if (changedSince(key)) continue;
-      if (this.bucket.delete(key)) updated = true;
-    }
-    if (updated) this.dumps.schedule();
-  }
-
-  /**
-   * The resident keys that `chunks` (a snapshot's, keys decoded) lack, found in slices. Usually there
-   * are none, and counting the snapshot's resident keys tells so: no set of a snapshot's keys is built
-   * then, whose growth past a million keys alone would stop the event loop.
-   */
-  private async residentKeysOutside(chunks: unknown[][]): Promise<K[]> {
-    let held = 0;
-    await eachChunkInSlices(chunks, (chunk) => {
-      for (let i = 0; i < chunk.length; i += 2) if (this.bucket.has(chunk[i] as K)) held++;
-    });
-    if (held === this.bucket.size) return [];
-    const inSnapshot = new ValueKeyedMap<K, true>();
-    await eachChunkInSlices(chunks, (chunk) => {
-      for (let i = 0; i < chunk.length; i += 2) inSnapshot.set(chunk[i] as K, true);
-    });
-    const resident = this.keys();
-    const outside: K[] = [];
-    for (let i = 0; i < resident.length; i++) {
-      if (i > 0 && i % SLICE_ENTRIES === 0) await nextTurn();
-      if (!inSnapshot.has(resident[i]!)) outside.push(resident[i]!);
-    }
-    return outside;
+    if (await this.snapshots.apply(snapshot, changedSince)) this.dumps.schedule();
   }
 
   /**
@@ -488,13 +430,11 @@ export class CacheEngine<K, V> {
     if (!filled) await this.startUp.runInit();
   }
 
-  /** Applies the writes made before the bucket was filled, in order, then lets the waiting reads go on. */
   private letEarlyCallsThrough(): void {
-    const early = this.beforeFill;
+    const early = this.early;
     if (early === null) return;
-    this.beforeFill = null;
-    for (const [change, announce] of early.writes) this.applyChange(change, announce);
-    early.release();
+    this.early = null;
+    early.letThrough((change, announce) => this.applyChange(change, announce));
   }
 
   /**
@@ -518,19 +458,6 @@ export class CacheEngine<K, V> {
   }
 }
 
-/** The bounds of the bucket, or null when it has none; fails bootstrap when `maxWeight` has no `weigh`. */
-function bucketBounds<K, V>(
-  config: CacheWorkerConfig,
-  callbacks: StoreCallbacks<K, V>,
-  logger: CacheWorkerLogger,
-  keyText: (key: K) => string,
-): BucketBounds<K, V> | null {
-  const { maxEntries, maxWeight } = config;
-  if (maxEntries === null && maxWeight === null) return null;
-  if (maxWeight !== null && !callbacks.weigh) throw new CacheWorkerConfigError(messages.missingWeigh(config.bucket));
-  return { maxEntries, maxWeight, weigh: callbacks.weigh ? safeWeigher(callbacks.weigh, logger, keyText) : null };
-}
-
 /** An entry's own max age as the bucket takes it: -1 for none (a message of another instance is checked too). */
 function ownAge(maxAge: unknown): number {
   return typeof maxAge === 'number' && checkEntryAge(maxAge) === null ? maxAge : -1;
@@ -544,17 +471,4 @@ function listOf<K>(keys: Iterable<K>): readonly K[] | null {
   } catch {
     return null; // iterating threw
   }
-}
-
-/** Reads and writes made before start-up filled the bucket. */
-interface BeforeFill<K, V> {
-  filled: Promise<void>;
-  release: () => void;
-  writes: Array<[change: BucketChange<K, V>, announce: boolean]>;
-}
-
-function beforeFill<K, V>(): BeforeFill<K, V> {
-  let release!: () => void;
-  const filled = new Promise<void>((resolve) => (release = resolve));
-  return { filled, release, writes: [] };
 }

@@ -1,9 +1,9 @@
 /**
  * Keys one native Map holds before they are spread. A Map grows by rehashing all its keys in one
- * synchronous step: about 10 ms at 2^16 keys here, 80 ms at 2^19, 200 to 370 ms at 2^20, and over half
- * a second at 2^21, which stops the event loop for as long.
+ * synchronous step, which stops the event loop for as long: 20 to 70 ms at 2^18 keys here, 200 to
+ * 370 ms at 2^20, over half a second at 2^21. Spreading costs about twice a rehash of as many keys.
  */
-const SPREAD_FROM = 1 << 16;
+const SPREAD_FROM = 1 << 15;
 
 /** A spread map's native maps: 2^6, so each holds a few tens of thousands of keys at millions. */
 const SHARD_BITS = 6;

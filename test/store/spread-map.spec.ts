@@ -3,7 +3,7 @@ import { hashKey } from '../../lib/store/key-equality.js';
 import { SpreadMap } from '../../lib/store/spread-map.js';
 
 /** Keys one native map holds before the map spreads (the library's constant, restated: the test crosses it). */
-const SPREAD_FROM = 1 << 16;
+const SPREAD_FROM = 1 << 15;
 
 type Key = string | number | { id: number };
 

@@ -3,3 +3,4 @@ export { decodeDump, decodeHeader, entryAge, PayloadDecoder, type DecodedChunks,
 export { DumpScheduler } from './dump-scheduler.js';
 export { eachChunkInSlices, eachRevived, eachRevivedInSlices, SLICE_ENTRIES } from './revive.js';
 export { StartUp } from './start-up.js';
+export { SnapshotApplication } from './snapshot-application.js';
