@@ -3,7 +3,7 @@ import { hashKey, isStructuralKey, keysEqual } from './key-equality.js';
 import { SpreadMap } from './spread-map.js';
 
 /**
- * A Map whose object keys compare by value. Primitive keys go straight into one native Map (the fast
+ * A Map whose object keys compare by value. Primitive keys go straight into one spread map of native Maps (the fast
  * path); an object key is replaced by the first equal key ever stored (its representative), found
  * through a structural hash, so insertion order and `keys()` stay those of a plain Map (up to the
  * size where the native maps spread, see `SpreadMap`).
