@@ -249,9 +249,7 @@ export class CacheEngine<K, V> {
   }
 
   keys(): K[] {
-    const keys = this.bucket.keyList();
-    // Entries past their time and not swept yet are no longer served: not listed either.
-    return this.bucket.ages === null ? keys : keys.filter((key) => this.bucket.has(key));
+    return this.bucket.servedKeyList();
   }
 
   get size(): number {

@@ -167,6 +167,12 @@ export class Bucket<K, V> {
     return this.slotted === null ? this.entries.keyList() : this.slotted.keyList();
   }
 
+  /** The keys whose entries may be served: an entry past its time and not swept yet is not listed. */
+  servedKeyList(): K[] {
+    const keys = this.keyList();
+    return this.ages === null ? keys : keys.filter((key) => this.has(key));
+  }
+
   /** The entries, as dumps and snapshots write them: in a bounded bucket, most worth keeping first. */
   [Symbol.iterator](): Iterator<[K, V]> {
     return this.slotted === null ? this.entries[Symbol.iterator]() : this.slotted[Symbol.iterator]();

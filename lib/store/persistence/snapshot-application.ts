@@ -56,7 +56,7 @@ export class SnapshotApplication<K, V> {
     await eachChunkInSlices(chunks, (chunk) => {
       for (let i = 0; i < chunk.length; i += 2) inSnapshot.set(chunk[i] as K, true);
     });
-    const resident = bucket.keyList();
+    const resident = bucket.servedKeyList();
     const outside: K[] = [];
     for (let i = 0; i < resident.length; i++) {
       if (i > 0 && i % SLICE_ENTRIES === 0) await nextTurn();
