@@ -48,7 +48,7 @@ export class SpreadMap<K, V> {
       if (one.size >= SPREAD_FROM) this.spread(one);
       return;
     }
-    const shard = this.shards![hash === undefined ? this.shardOf(key) : shardOfHash(hash)]!;
+    const shard = this.shardFor(key, hash);
     const before = shard.size;
     shard.set(key, value);
     this.count += shard.size - before;
@@ -57,7 +57,7 @@ export class SpreadMap<K, V> {
   delete(key: K, hash?: number): boolean {
     const one = this.one;
     if (one !== null) return one.delete(key);
-    const deleted = this.shards![hash === undefined ? this.shardOf(key) : shardOfHash(hash)]!.delete(key);
+    const deleted = this.shardFor(key, hash).delete(key);
     if (deleted) this.count--;
     return deleted;
   }
@@ -99,6 +99,11 @@ export class SpreadMap<K, V> {
     this.shards = shards;
     this.count = one.size;
     this.one = null;
+  }
+
+  /** The native map of `key` in a spread map; `hash`, when given, is an object key's hash. */
+  private shardFor(key: K, hash: number | undefined): Map<K, V> {
+    return this.shards![hash === undefined ? this.shardOf(key) : shardOfHash(hash)]!;
   }
 
   private shardOf(key: K): number {
