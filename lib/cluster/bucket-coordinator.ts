@@ -1,7 +1,7 @@
 import type { BucketChange, EngineObserver } from '../store/engine-observer.js';
 import type { CacheEngine } from '../store/cache-engine.js';
 import type { SnapshotApplyResult, SnapshotPublishResult } from '../store/engine-tracer.js';
-import type { DecodedChunks } from '../store/persistence/index.js';
+import type { DumpChunks } from '../store/persistence/index.js';
 import type { CacheWorkerLogger } from '../store/logger.interface.js';
 import { describeError } from '../utils/describe.js';
 import * as messages from '../cache-worker.messages.js';
@@ -80,7 +80,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   }
 
   /** The shared snapshot for a warm start, or null when there is none, it is unusable or Redis is unreachable. */
-  readonly sharedSnapshot = async (): Promise<DecodedChunks | null> => {
+  readonly sharedSnapshot = async (): Promise<DumpChunks | null> => {
     await this.subscribed;
     const read = await this.readSnapshot();
     this.startSnapshotSeen = read?.seen ?? null;
@@ -303,7 +303,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
   }
 
   /** The shared snapshot with what its writer had seen, or null when there is none to use (an unusable one is logged). */
-  private async readSnapshot(): Promise<{ version: number; dump: DecodedChunks; seen: Seen } | null> {
+  private async readSnapshot(): Promise<{ version: number; dump: DumpChunks; seen: Seen } | null> {
     if (!this.connection.online) return null;
     let stored;
     try {

@@ -1,7 +1,17 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
-import { decodeHeader, encodeHeader, PayloadDecoder, type DecodedChunks, type EncodedChunk } from '../store/persistence/index.js';
+import {
+  checkCount,
+  decodeChunkBody,
+  decodeHeader,
+  encodeHeader,
+  PayloadDecoder,
+  type DecodedChunk,
+  type DumpChunks,
+  type DumpHeader,
+  type EncodedChunk,
+} from '../store/persistence/index.js';
 import * as messages from '../cache-worker.messages.js';
 import { decodeSeen, encodeSeen, type Seen } from './change-stamps.js';
 import type { ClusterKeys } from './cluster-keys.js';
@@ -10,8 +20,7 @@ import { expectReply, isOk } from './redis-reply.js';
 
 /**
  * Bytes per Redis value: far below Redis's 512 MB limit, each write short enough not to stall other
- * commands, and each value read gone before the next (one of several megabytes outlived collections
- * of the young generation, and the external memory it kept made V8 collect the whole heap).
+ * commands, and each value small enough to be read between two turns of the event loop.
  */
 const CHUNK_BYTES = 1024 * 1024;
 /**
@@ -20,8 +29,6 @@ const CHUNK_BYTES = 1024 * 1024;
  * each chunk's text went to the old generation, whose growth kept V8 marking the whole heap.
  */
 export const ENCODED_CHUNK_BYTES = 64 * 1024;
-/** Bytes of a value decoded between two turns of the event loop: about one of the snapshot's chunks, a few milliseconds. */
-const DECODE_SLICE_BYTES = 64 * 1024;
 /** How long the chunks of a replaced snapshot stay readable, for the instances reading them right now. */
 const REPLACED_TTL_MS = 60_000;
 /** Chunks live this long until their snapshot is published: a writer that dies midway leaves nothing behind. */
@@ -54,7 +61,7 @@ end
 return {version, -1}`;
 
 /** A snapshot as read from Redis, with the changes of each instance its writer had seen; or why it is unusable. */
-export type StoredSnapshot = { version: number; dump: DecodedChunks; seen: Seen } | { version: number; unusable: string };
+export type StoredSnapshot = { version: number; dump: DumpChunks; seen: Seen } | { version: number; unusable: string };
 
 /** What is published with a snapshot's bytes. */
 export interface SnapshotMeta {
@@ -154,34 +161,58 @@ export class SnapshotStore {
   }
 
   /**
-   * The newest snapshot, decoded as its values arrive one by one (no buffer of the whole of it), a
-   * slice of a value between two turns of the event loop; or why it can't be used (a value missing,
-   * corrupt), or null when there is none. Rejects when Redis fails.
+   * The newest snapshot, checked as its values arrive one by one (lengths, checksums, the chunks'
+   * framing), none of it kept: its chunks are read from Redis again, each value checked against its
+   * first read, and decoded one by one when the snapshot is applied. Or why it can't be used (a value
+   * missing, corrupt), or null when there is none. Rejects when Redis fails.
    */
   async read(bucket: string): Promise<StoredSnapshot | null> {
     const fields = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'bytes', 'seen');
     const [version, count, bytes] = [fields[0], fields[2], fields[3]].map(Number);
     const writeId = fields[1];
     if (![version, count, bytes].every((n) => Number.isSafeInteger(n) && n > 0) || !writeId) return null;
-    const value = async (index: number) => {
-      const part = await this.redis.getBuffer(this.keys.chunk(writeId, index));
-      if (part === null) throw new CacheWorkerDumpError(messages.snapshotTorn(version));
-      return part;
-    };
     try {
-      const payload = new PayloadDecoder(decodeHeader(await value(0), bytes, bucket));
+      const header = decodeHeader(await this.value(writeId, version, 0), bytes, bucket);
+      const payload = new PayloadDecoder(header, true);
+      const checksums: number[] = [];
       for (let index = 1; index < count; index++) {
-        const part = await value(index);
-        for (let at = 0; at < part.length; at += DECODE_SLICE_BYTES) {
-          if (at > 0) await nextTurn();
-          payload.push(part.subarray(at, at + DECODE_SLICE_BYTES));
-        }
+        const part = await this.value(writeId, version, index);
+        checksums.push(crc32(part));
+        payload.push(part);
+        payload.takeBodies(); // checked for their framing, not kept
       }
-      return { version, dump: payload.finishChunks(), seen: decodeSeen(fields[4]) };
+      payload.checkWhole();
+      const dump = { entries: header.entries, createdAt: header.createdAt, chunks: () => this.chunks(writeId, version, header, checksums) };
+      return { version, dump, seen: decodeSeen(fields[4]) };
     } catch (error) {
       if (error instanceof CacheWorkerDumpError) return { version, unusable: error.message };
       throw error;
     }
+  }
+
+  /** The chunks of a snapshot that `read` checked, read again value by value, each decoded when pulled. */
+  private async *chunks(writeId: string, version: number, header: DumpHeader, checksums: number[]): AsyncGenerator<DecodedChunk> {
+    const payload = new PayloadDecoder(header, true);
+    let entries = 0;
+    for (let index = 1; index <= checksums.length; index++) {
+      const part = await this.value(writeId, version, index);
+      if (crc32(part) !== checksums[index - 1]) throw new CacheWorkerDumpError(messages.dumpPayloadChecksum());
+      payload.push(part);
+      for (const body of payload.takeBodies()) {
+        const chunk = decodeChunkBody(body, header);
+        entries += chunk.items.length / 2;
+        yield chunk;
+      }
+    }
+    payload.checkWhole();
+    checkCount(header, entries);
+  }
+
+  /** Value `index` of the snapshot `writeId` wrote (0: its header); throws `CacheWorkerDumpError` when it is gone. */
+  private async value(writeId: string, version: number, index: number): Promise<Buffer> {
+    const part = await this.redis.getBuffer(this.keys.chunk(writeId, index));
+    if (part === null) throw new CacheWorkerDumpError(messages.snapshotTorn(version));
+    return part;
   }
 }
 

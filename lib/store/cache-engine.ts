@@ -22,7 +22,7 @@ import { entriesOf } from './entries-of.js';
 import { FailureBackoff, Flights, LoadRunner, type LoadedOutcome } from './loading/index.js';
 import type { CacheWorkerLogger } from './logger.interface.js';
 import { ObserverList } from './observer-list.js';
-import { DumpScheduler, encodeChunks, SnapshotApplication, StartUp, type DecodedChunks, type EncodedChunk } from './persistence/index.js';
+import { DumpScheduler, encodeChunks, SnapshotApplication, StartUp, type DumpChunks, type EncodedChunk } from './persistence/index.js';
 import { Refresher } from './refresh/index.js';
 import { StatsCounters } from './stats.js';
 import type { StoreCallbacks } from './store-callbacks.js';
@@ -359,7 +359,7 @@ export class CacheEngine<K, V> {
   }
 
   /** Applies another instance's snapshot (its chunks, as read from it), as `SnapshotApplication` says. */
-  async applySnapshot(snapshot: DecodedChunks, changedSince: (key: K) => boolean): Promise<void> {
+  async applySnapshot(snapshot: DumpChunks, changedSince: (key: K) => boolean): Promise<void> {
     if (await this.snapshots.apply(snapshot, changedSince)) this.dumps.schedule();
   }
 
@@ -418,7 +418,7 @@ export class CacheEngine<K, V> {
    * Startup: fills the bucket from its dump or the `shared` snapshot (cluster mode), lets the reads and
    * writes made meanwhile through, then runs `init` if neither could be read (so `init` may read the store).
    */
-  async start(shared?: () => Promise<DecodedChunks | null>): Promise<void> {
+  async start(shared?: () => Promise<DumpChunks | null>): Promise<void> {
     let filled = false;
     try {
       filled = await this.startUp.fill(shared);

@@ -29,6 +29,8 @@ export const OLDEST_READABLE_VERSION = 1;
 export const FIRST_VERSION_WITH_AGES = 3;
 /** The first byte of a JSON chunk: '['. */
 export const JSON_CHUNK_START = 0x5b;
+/** The first byte of a v8 chunk: its serializer's version tag. */
+export const V8_CHUNK_START = 0xff;
 
 /** Entries serialized per chunk at most: small enough that one chunk never blocks the loop for long. */
 const CHUNK_ENTRIES = 2048;

@@ -8,6 +8,7 @@ import {
   FIRST_VERSION_WITH_AGES,
   FIXED_HEADER,
   JSON_CHUNK_START,
+  V8_CHUNK_START,
   MAGIC,
   OLDEST_READABLE_VERSION,
 } from './dump-codec.js';
@@ -25,16 +26,26 @@ export interface DecodedDump {
   createdAt: number;
 }
 
+/** One chunk of a dump: its entries (keys and values alternating, keys as the dump stores them: see `decodeChunkKeys`) and their ages. */
+export interface DecodedChunk {
+  items: unknown[];
+  /** The ages of the chunk's entries, as `DecodedDump.ages` holds them; null for a chunk without. */
+  ages: unknown[] | null;
+}
+
 /**
- * A dump's entries as its chunks hold them (keys and values alternating, keys still as the dump
- * stores them: see `decodeChunkKeys`), for a reader that goes through them a slice at a time.
+ * A dump's entries chunk by chunk, for a reader that goes through them a slice at a time. Each chunk
+ * is decoded when it is pulled, from bytes checked as a whole (lengths and checksums) beforehand:
+ * only the chunk at hand lives decoded in the heap.
  */
-export interface DecodedChunks {
-  chunks: unknown[][];
-  /** The ages of each chunk's entries, as `DecodedDump.ages` holds them; null for a chunk without. */
-  chunkAges: (unknown[] | null)[];
-  entries: number;
-  createdAt: number;
+export interface DumpChunks {
+  readonly entries: number;
+  readonly createdAt: number;
+  /**
+   * The chunks in order, each decoded when pulled; throws `CacheWorkerDumpError` at one that can't be
+   * read, or, at the end, when they hold another count of entries than the header.
+   */
+  chunks(): AsyncIterable<DecodedChunk>;
 }
 
 /** A checked header: whose dump it is, where the payload starts and what it must hold. */
@@ -98,15 +109,18 @@ export function checkDumpSize(header: DumpHeader, size: number): void {
 /**
  * Decodes a dump's payload from its bytes in order, in pieces of any size, so a large dump is read
  * through a small buffer: one buffer of the whole file made V8 count its size as external memory and
- * start collecting garbage in the middle of the read. Pieces are not kept, so the caller may reuse
- * the buffer it passes. The checksum is checked at `finish()`, before any other reason to reject.
+ * start collecting garbage in the middle of the read. Decoding, it keeps nothing of a piece, so the
+ * caller may reuse the buffer it passes. Or it hands over each chunk's bytes (`keepBytes`, for a
+ * reader that decodes chunks one at a time: `takeBodies`), views of the pieces, which then must not
+ * be reused. The checksum is checked at `finish()` or `checkWhole()`, before any other reason to reject.
  */
 export class PayloadDecoder {
   private crc = 0;
   private received = 0;
-  private readonly chunks: unknown[][] = [];
-  /** The ages of each chunk (format 3), or null for a chunk without any. */
-  private readonly chunkAges: (unknown[] | null)[] = [];
+  /** Each chunk decoded (`finish`). */
+  private readonly chunks: DecodedChunk[] = [];
+  /** The bytes of each chunk read since `takeBodies` was last called, and where it starts in the payload. */
+  private kept: ChunkBody[] = [];
   /** Offset in the payload of the frame being read. */
   private frameStart = 0;
   /** The length of the frame's body once its prefix is read; null while reading the prefix. */
@@ -121,7 +135,11 @@ export class PayloadDecoder {
   private gatherSpace = Buffer.alloc(0);
   private failedAt: number | null = null;
 
-  constructor(private readonly header: DumpHeader) {}
+  /** `keepBytes`: keep each chunk's bytes, for `takeBodies`, instead of decoding it, for `finish`. */
+  constructor(
+    private readonly header: DumpHeader,
+    private readonly keepBytes = false,
+  ) {}
 
   push(piece: Buffer): void {
     this.crc = crc32(piece, this.crc);
@@ -131,7 +149,7 @@ export class PayloadDecoder {
       const needed = this.bodyLength ?? 4;
       if (this.gathering === null) {
         if (piece.length - at >= needed) {
-          this.take(piece.subarray(at, at + needed));
+          this.take(piece.subarray(at, at + needed), false);
           at += needed;
           continue;
         }
@@ -145,25 +163,33 @@ export class PayloadDecoder {
       if (this.gathered === needed) {
         const whole = this.gathering;
         this.gathering = null;
-        this.take(whole);
+        this.take(whole, true);
       }
     }
   }
 
   /** The entries, once every byte was pushed; throws `CacheWorkerDumpError` with the reason. */
   finish(): DecodedDump {
-    const { chunks, chunkAges, createdAt } = this.finishChunks();
+    this.checkWhole();
+    const { chunks } = this;
+    let items = 0;
+    for (const chunk of chunks) items += chunk.items.length;
+    checkCount(this.header, items / 2);
     // One concat of every chunk: copying item by item was a tenth of the read of a large dump.
-    const flat = chunks.length === 1 ? chunks[0]! : ([] as unknown[]).concat(...chunks);
+    const flat = chunks.length === 1 ? chunks[0]!.items : ([] as unknown[]).concat(...chunks.map((chunk) => chunk.items));
     decodeChunkKeys(flat);
-    return { flat, ages: allAges(chunks, chunkAges, createdAt), createdAt };
+    return { flat, ages: allAges(chunks, this.header.createdAt), createdAt: this.header.createdAt };
   }
 
-  /**
-   * The entries chunk by chunk, once every byte was pushed and checked as `finish()` checks them, their
-   * keys not yet decoded: no pass over the whole of them here.
-   */
-  finishChunks(): DecodedChunks {
+  /** The bytes of each chunk read since the last call (`keepBytes`), for `decodeChunkBody`. */
+  takeBodies(): ChunkBody[] {
+    const bodies = this.kept;
+    this.kept = [];
+    return bodies;
+  }
+
+  /** Checks, once every byte was pushed, that the payload was whole: its length, its checksum, and chunks that were all read. */
+  checkWhole(): void {
     const { header } = this;
     if (this.received !== header.payloadLength) {
       fail(messages.dumpTruncated(header.payloadStart + header.payloadLength, header.payloadStart + this.received));
@@ -172,30 +198,45 @@ export class PayloadDecoder {
     if (this.failedAt !== null || this.bodyLength !== null || this.gathering !== null) {
       fail(messages.dumpBadChunk(header.payloadStart + (this.failedAt ?? this.frameStart)));
     }
-    let items = 0;
-    for (const chunk of this.chunks) items += chunk.length;
-    if (items !== header.entries * 2) fail(messages.dumpCountMismatch(header.entries, items / 2));
-    return { chunks: this.chunks, chunkAges: this.chunkAges, entries: header.entries, createdAt: header.createdAt };
   }
 
-  /** Takes a whole length prefix or a whole body, from a piece or the gathering space (bytes that are reused either way). */
-  private take(bytes: Buffer): void {
+  /**
+   * Takes a whole length prefix or a whole body, from a piece or, when `reused`, from the gathering
+   * space (a body kept from there is copied).
+   */
+  private take(bytes: Buffer, reused: boolean): void {
     if (this.bodyLength === null) {
       this.bodyLength = bytes.readUInt32LE(0);
       if (this.frameStart + 4 + this.bodyLength > this.header.payloadLength) this.failedAt = this.frameStart;
       return;
     }
-    const items = decodeChunk(bytes);
-    const ages = items === null || this.header.version < FIRST_VERSION_WITH_AGES ? null : items.pop();
-    if (items === null || items.length % 2 !== 0 || !(ages === null || (Array.isArray(ages) && ages.length === items.length))) {
-      this.failedAt = this.frameStart;
+    if (this.keepBytes) {
+      if (bytes[0] === JSON_CHUNK_START || bytes[0] === V8_CHUNK_START) this.kept.push({ body: reused ? Buffer.from(bytes) : bytes, offset: this.frameStart });
+      else this.failedAt = this.frameStart;
     } else {
-      this.chunks.push(items);
-      this.chunkAges.push(ages as unknown[] | null);
+      const chunk = decodeChunk(bytes, this.header.version);
+      if (chunk === null) this.failedAt = this.frameStart;
+      else this.chunks.push(chunk);
     }
     this.frameStart += 4 + this.bodyLength;
     this.bodyLength = null;
   }
+}
+
+/** A chunk's bytes, and where it starts in its dump's payload. */
+export interface ChunkBody {
+  body: Buffer;
+  offset: number;
+}
+
+/** Decodes a chunk's bytes that `takeBodies` gave; throws `CacheWorkerDumpError` when it isn't a chunk. */
+export function decodeChunkBody({ body, offset }: ChunkBody, header: DumpHeader): DecodedChunk {
+  return decodeChunk(body, header.version) ?? fail(messages.dumpBadChunk(header.payloadStart + offset));
+}
+
+/** Checks that a dump's chunks held the count of entries its header gives. */
+export function checkCount(header: DumpHeader, entries: number): void {
+  if (entries !== header.entries) fail(messages.dumpCountMismatch(header.entries, entries));
 }
 
 /** Turns the keys of entries read from a dump (keys and values alternating) into the keys the bucket uses, in place. */
@@ -203,15 +244,20 @@ export function decodeChunkKeys(items: unknown[]): void {
   for (let i = 0; i < items.length; i += 2) items[i] = decodeKey(items[i]);
 }
 
-function decodeChunk(body: Buffer): unknown[] | null {
+/** The entries and ages of a chunk's body in a dump of format `version`, or null when it isn't a chunk. */
+function decodeChunk(body: Buffer, version: number): DecodedChunk | null {
+  let items: unknown;
   try {
     // v8.deserialize makes typed arrays that view the bytes it was given: give it bytes of their own,
     // never bytes the reader or the decoder reuses.
-    const items: unknown = body[0] === JSON_CHUNK_START ? JSON.parse(body.toString('utf8')) : deserialize(Buffer.from(body));
-    return Array.isArray(items) ? items : null;
+    items = body[0] === JSON_CHUNK_START ? JSON.parse(body.toString('utf8')) : deserialize(Buffer.from(body));
   } catch {
     return null;
   }
+  if (!Array.isArray(items)) return null;
+  const ages: unknown = version < FIRST_VERSION_WITH_AGES ? null : items.pop();
+  if (items.length % 2 !== 0 || !(ages === null || (Array.isArray(ages) && ages.length === items.length))) return null;
+  return { items, ages: ages as unknown[] | null };
 }
 
 /** Reads a whole dump held in memory, checking every field; throws `CacheWorkerDumpError` with the reason. */
@@ -223,13 +269,12 @@ export function decodeDump(data: Buffer, bucket: string): DecodedDump {
 }
 
 /** The ages of every entry, when a chunk has some; entries of a chunk without count as stored at the dump's time. */
-function allAges(chunks: unknown[][], chunkAges: (unknown[] | null)[], createdAt: number): unknown[] | null {
-  if (chunkAges.every((ages) => ages === null)) return null;
+function allAges(chunks: DecodedChunk[], createdAt: number): unknown[] | null {
+  if (chunks.every((chunk) => chunk.ages === null)) return null;
   const all: unknown[] = [];
-  for (let c = 0; c < chunks.length; c++) {
-    const ages = chunkAges[c];
+  for (const { items, ages } of chunks) {
     if (ages) for (const age of ages) all.push(age);
-    else for (let i = 0; i < chunks[c]!.length; i += 2) all.push(createdAt, -1);
+    else for (let i = 0; i < items.length; i += 2) all.push(createdAt, -1);
   }
   return all;
 }

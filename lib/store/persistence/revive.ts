@@ -3,7 +3,7 @@ import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import { isThenable } from '../loading/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
-import { decodeChunkKeys, ownMaxAgeOf, storedAtOf, type DecodedChunks } from './dump-decoder.js';
+import { decodeChunkKeys, ownMaxAgeOf, storedAtOf, type DumpChunks } from './dump-decoder.js';
 
 type Revive<V> = ((value: unknown) => V) | undefined;
 
@@ -24,42 +24,28 @@ export function eachRevived<K, V>(flat: unknown[], revive: Revive<V>, logger: Ca
 }
 
 /**
- * Entries gone through between two turns of the event loop: a few milliseconds of work, so that a
- * collection of the young generation falling into a slice still leaves the loop's delay short.
- */
-export const SLICE_ENTRIES = 1_000;
-
-/**
- * The same over the chunks of a snapshot (keys not yet decoded), each entry with its age, in slices
- * with a turn of the event loop between two, for a bucket that serves reads or hears from Redis meanwhile.
+ * The same over the chunks of a snapshot, each entry with its age, a chunk pulled, decoded and gone
+ * through between two turns of the event loop, for a bucket that serves reads or hears from Redis meanwhile.
+ * Rejects at a chunk that can't be read, or when reading them fails (the entries before it are stored).
  */
 export async function eachRevivedInSlices<K, V>(
-  snapshot: DecodedChunks,
+  snapshot: DumpChunks,
   revive: Revive<V>,
   logger: CacheWorkerLogger,
   store: (key: K, value: V, storedAt: number, ownMaxAge: number) => void,
 ): Promise<void> {
   const failures: Failures = { count: 0, first: '' };
-  const { chunkAges, createdAt } = snapshot;
-  let chunkIndex = 0;
-  await eachChunkInSlices(snapshot.chunks, (chunk) => {
-    const ages = chunkAges[chunkIndex++] ?? null;
-    decodeChunkKeys(chunk);
-    reviveEach<K, V>(chunk, revive, failures, (key, value, index) => store(key, value, storedAtOf(ages, createdAt, index), ownMaxAgeOf(ages, index)));
-  });
-  report(failures, logger);
-}
-
-/** Hands `visit` the chunks (keys and values alternating), about `SLICE_ENTRIES` entries between two turns of the event loop. */
-export async function eachChunkInSlices(chunks: unknown[][], visit: (chunk: unknown[]) => void): Promise<void> {
-  let sinceTurn = 0;
-  for (const chunk of chunks) {
-    if (sinceTurn >= SLICE_ENTRIES) {
-      await nextTurn();
-      sinceTurn = 0;
+  const { createdAt } = snapshot;
+  let first = true;
+  try {
+    for await (const { items, ages } of snapshot.chunks()) {
+      if (!first) await nextTurn();
+      first = false;
+      decodeChunkKeys(items);
+      reviveEach<K, V>(items, revive, failures, (key, value, at) => store(key, value, storedAtOf(ages, createdAt, at), ownMaxAgeOf(ages, at)));
     }
-    visit(chunk);
-    sinceTurn += chunk.length / 2;
+  } finally {
+    report(failures, logger);
   }
 }
 

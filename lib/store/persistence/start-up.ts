@@ -8,7 +8,7 @@ import { entriesOf } from '../entries-of.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StatsCounters } from '../stats.js';
 import type { StoreCallbacks } from '../store-callbacks.js';
-import { ownMaxAgeOf, storedAtOf, type DecodedChunks, type DecodedDump } from './dump-decoder.js';
+import { ownMaxAgeOf, storedAtOf, type DumpChunks, type DecodedDump } from './dump-decoder.js';
 import { quarantineDumpFile, readDumpFile, removeOldCorruptFiles, removeStaleTempFiles } from './dump-file.js';
 import type { DumpScheduler } from './dump-scheduler.js';
 import { eachRevived, eachRevivedInSlices } from './revive.js';
@@ -28,7 +28,7 @@ export class StartUp<K, V> {
   ) {}
 
   /** Fills the bucket from the shared snapshot or the dump; false when there was neither. */
-  async fill(shared?: () => Promise<DecodedChunks | null>): Promise<boolean> {
+  async fill(shared?: () => Promise<DumpChunks | null>): Promise<boolean> {
     const { file, cacheEnabled } = this.config;
     const started = performance.now();
     let local: DecodedDump | null = null;
@@ -44,11 +44,13 @@ export class StartUp<K, V> {
     if (remote !== null) {
       const hadDump = local !== null;
       local = null; // not held through the fill
-      await this.fillInSlices(remote);
-      this.counters.startedFrom = 'snapshot';
-      this.logger.log(messages.snapshotLoaded(this.bucket.size, performance.now() - started));
-      if (hadDump) this.dumps.schedule(); // bring the dump on disk up to date
-      return true;
+      if (await this.fillInSlices(remote)) {
+        this.counters.startedFrom = 'snapshot';
+        this.logger.log(messages.snapshotLoaded(this.bucket.size, performance.now() - started));
+        if (hadDump) this.dumps.schedule(); // bring the dump on disk up to date
+        return true;
+      }
+      if (hadDump) local = await this.readDump(file!);
     }
     if (local !== null) {
       this.fillFromDump(local);
@@ -75,11 +77,22 @@ export class StartUp<K, V> {
     keep.done();
   }
 
-  /** `fill` for the shared snapshot, in slices with turns of the event loop between them: the instance keeps hearing from Redis. */
-  private async fillInSlices(snapshot: DecodedChunks): Promise<void> {
+  /**
+   * `fill` for the shared snapshot, in slices with turns of the event loop between them: the instance
+   * keeps hearing from Redis. False, the bucket emptied again, when a chunk can't be read (or Redis
+   * failed while they were read again).
+   */
+  private async fillInSlices(snapshot: DumpChunks): Promise<boolean> {
     const keep = this.keeper();
-    await eachRevivedInSlices<K, V>(snapshot, this.callbacks.revive, this.logger, keep.add);
+    try {
+      await eachRevivedInSlices<K, V>(snapshot, this.callbacks.revive, this.logger, keep.add);
+    } catch (error) {
+      this.bucket.clear();
+      this.logger.warn(messages.snapshotUnusable(error instanceof CacheWorkerDumpError ? error.message : describeError(error)));
+      return false;
+    }
     keep.done();
+    return true;
   }
 
   /**
