@@ -23,9 +23,10 @@ export function startFollowerProcess(cluster) {
       child.send(message);
       return answered;
     },
-    /** Resolves once the process has ended; kills it first when `kill`. */
+    /** Resolves once the process has ended: asks it to close, or kills it when `kill`. */
     async end({ kill = false } = {}) {
       if (kill && child.exitCode === null) child.kill();
+      else if (child.connected) child.send('close');
       await ended;
     },
   };

@@ -36,16 +36,23 @@ export async function eachRevivedInSlices<K, V>(
 ): Promise<void> {
   const failures: Failures = { count: 0, first: '' };
   const { createdAt } = snapshot;
-  let first = true;
   try {
-    for await (const { items, ages } of snapshot.chunks()) {
-      if (!first) await nextTurn();
-      first = false;
+    await eachChunkInTurns(snapshot, (items, ages) => {
       decodeChunkKeys(items);
       reviveEach<K, V>(items, revive, failures, (key, value, at) => store(key, value, storedAtOf(ages, createdAt, at), ownMaxAgeOf(ages, at)));
-    }
+    });
   } finally {
     report(failures, logger);
+  }
+}
+
+/** Hands `visit` each chunk of a snapshot as it is pulled and decoded, a turn of the event loop between two. */
+export async function eachChunkInTurns(snapshot: DumpChunks, visit: (items: unknown[], ages: unknown[] | null) => void): Promise<void> {
+  let first = true;
+  for await (const { items, ages } of snapshot.chunks()) {
+    if (!first) await nextTurn();
+    first = false;
+    visit(items, ages);
   }
 }
 

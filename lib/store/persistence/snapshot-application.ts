@@ -3,11 +3,11 @@ import { pastMaxAge, type Bucket } from '../bucket/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StoreCallbacks } from '../store-callbacks.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
-import type { DumpChunks } from './dump-decoder.js';
-import { eachRevivedInSlices } from './revive.js';
+import { decodeChunkKeys, type DumpChunks } from './dump-decoder.js';
+import { eachChunkInTurns, eachRevivedInSlices } from './revive.js';
 import { sameData } from './same-data.js';
 
-/** Resident keys looked up between two turns of the event loop, when finding those a snapshot lacks. */
+/** Resident keys looked up between two turns of the event loop, when finding those the snapshot lacks. */
 const LOOKUPS_PER_TURN = 1_000;
 
 /**
@@ -32,25 +32,16 @@ export class SnapshotApplication<K, V> {
    */
   async apply(snapshot: DumpChunks, changedSince: (key: K) => boolean): Promise<boolean> {
     let updated = false;
+    let residentFromSnapshot = 0;
     const now = Date.now();
     const bucket = this.bucket;
-    const snapshotKeys: K[] = [];
     await eachRevivedInSlices<K, V>(snapshot, this.revive, this.logger, (key, value, storedAt, ownMaxAge) => {
-      snapshotKeys.push(key);
-      if (changedSince(key) || pastMaxAge(storedAt, ownMaxAge, this.maxAge, now)) return;
-      if (!bucket.has(key)) {
-        bucket.set(key, value, ownMaxAge, storedAt); // an insert, for the bounds
-        updated = true;
-        return;
-      }
-      // A resident key takes the value (its own, when it is the same data) and the age, without it counting as a use.
-      const held = bucket.get(key) as V;
-      const same = sameData(held, value);
-      if (same && bucket.ages === null) return; // nothing would change
-      bucket.update(key, same ? held : value, ownMaxAge, storedAt);
-      updated = true;
+      if (!changedSince(key) && !pastMaxAge(storedAt, ownMaxAge, this.maxAge, now) && this.take(key, value, ownMaxAge, storedAt)) updated = true;
+      if (bucket.has(key)) residentFromSnapshot++;
     });
-    for (const key of await this.residentKeysOutside(snapshotKeys)) {
+    // Usually the bucket holds the snapshot's keys alone, and the count tells so: then they aren't gathered.
+    if (residentFromSnapshot === bucket.size) return updated;
+    for (const key of await this.residentKeysOutside(snapshot)) {
       if (changedSince(key)) continue;
       if (bucket.delete(key)) updated = true;
     }
@@ -58,23 +49,33 @@ export class SnapshotApplication<K, V> {
   }
 
   /**
-   * The resident keys that `snapshotKeys` lacks, found in slices. Usually there are none, and counting
-   * the snapshot's resident keys tells so: then no set of the snapshot's keys is built.
+   * Stores a snapshot's entry: an insert (for the bounds) when the key isn't resident; else the value
+   * (its own, when it is the same data) and the age, without it counting as a use. False when nothing changed.
    */
-  private async residentKeysOutside(snapshotKeys: K[]): Promise<K[]> {
+  private take(key: K, value: V, ownMaxAge: number, storedAt: number): boolean {
     const bucket = this.bucket;
-    let held = 0;
-    for (let i = 0; i < snapshotKeys.length; i++) {
-      if (i > 0 && i % LOOKUPS_PER_TURN === 0) await nextTurn();
-      if (bucket.has(snapshotKeys[i]!)) held++;
+    if (!bucket.has(key)) {
+      bucket.set(key, value, ownMaxAge, storedAt);
+      return true;
     }
-    if (held === bucket.size) return [];
+    const held = bucket.get(key) as V;
+    const same = sameData(held, value);
+    if (same && bucket.ages === null) return false;
+    bucket.update(key, same ? held : value, ownMaxAge, storedAt);
+    return true;
+  }
+
+  /**
+   * The resident keys that `snapshot` lacks: its keys gathered in a read of its chunks again (the
+   * application kept none of them, which would have made every key of the snapshot outlive it).
+   */
+  private async residentKeysOutside(snapshot: DumpChunks): Promise<K[]> {
     const inSnapshot = new ValueKeyedMap<K, true>();
-    for (let i = 0; i < snapshotKeys.length; i++) {
-      if (i > 0 && i % LOOKUPS_PER_TURN === 0) await nextTurn();
-      inSnapshot.set(snapshotKeys[i]!, true);
-    }
-    const resident = bucket.servedKeyList();
+    await eachChunkInTurns(snapshot, (items) => {
+      decodeChunkKeys(items);
+      for (let i = 0; i < items.length; i += 2) inSnapshot.set(items[i] as K, true);
+    });
+    const resident = this.bucket.servedKeyList();
     const outside: K[] = [];
     for (let i = 0; i < resident.length; i++) {
       if (i > 0 && i % LOOKUPS_PER_TURN === 0) await nextTurn();
