@@ -5,8 +5,10 @@ import {
   checkCount,
   decodeChunkBody,
   decodeHeader,
+  detachedBody,
   encodeHeader,
   PayloadDecoder,
+  type ChunkBody,
   type DecodedChunk,
   type DumpChunks,
   type DumpHeader,
@@ -40,7 +42,8 @@ const UNPUBLISHED_TTL_MS = 600_000;
  * gone (evicted, or expired), it deletes the others and returns `{0, index}`. Otherwise it takes the
  * next version from the hash, names the new chunks there, keeps them, lets the replaced ones expire,
  * and returns `{version, -1}`. KEYS: the hash, the lease, then the chunks; ARGV: writer, time, bytes,
- * chunk key prefix, TTL of replaced chunks, what the snapshot saw, the lease token ('' for none).
+ * chunk key prefix, TTL of replaced chunks, what the snapshot saw, the lease token ('' for none), the
+ * CRC-32 of each payload value (comma-separated).
  */
 const PUBLISH = `
 local function discard(result)
@@ -53,7 +56,7 @@ for i = 3, #KEYS do
 end
 local old = redis.call('hmget', KEYS[1], 'version', 'writer', 'chunks')
 local version = (tonumber(old[1]) or 0) + 1
-redis.call('hset', KEYS[1], 'version', version, 'writer', ARGV[1], 'chunks', #KEYS - 2, 'bytes', ARGV[3], 'time', ARGV[2], 'seen', ARGV[6])
+redis.call('hset', KEYS[1], 'version', version, 'writer', ARGV[1], 'chunks', #KEYS - 2, 'bytes', ARGV[3], 'time', ARGV[2], 'seen', ARGV[6], 'checksums', ARGV[8])
 for i = 3, #KEYS do redis.call('persist', KEYS[i]) end
 if old[2] then
   for i = 0, (tonumber(old[3]) or 0) - 1 do redis.call('pexpire', ARGV[4] .. old[2] .. ':' .. i, ARGV[5]) end
@@ -82,10 +85,11 @@ export type SnapshotWrite =
 
 /**
  * The shared snapshot of one bucket in Redis: the bytes of a dump, in values under keys of their
- * writer (the header first, then the payload in about 1 MB each), and a hash naming the newest. The chunks are written first; one script then checks they
- * are all there and publishes them, so a reader never finds a version with a chunk that was never
- * written. A replaced version lingers a minute for readers in progress. The dump's own checks
- * (length, CRCs) reject whatever still arrives torn.
+ * writer (the header first, then the payload in about 1 MB each), and a hash naming the newest with
+ * the checksum of each value. The values are written first; one script then checks they are all
+ * there and publishes them, so a reader never finds a version with a value that was never written.
+ * A replaced version lingers a minute for readers in progress. Each value's checksum, and the dump's
+ * own checks (length, CRCs), reject whatever still arrives torn.
  */
 export class SnapshotStore {
   private writes = 0;
@@ -110,9 +114,12 @@ export class SnapshotStore {
     // One buffer for every value: filled again only once Redis has answered the SET of the one before.
     const pending = Buffer.allocUnsafeSlow(CHUNK_BYTES);
     let pendingBytes = 0;
+    const checksums: number[] = [];
     const flush = async () => {
       chunkKeys.push(this.keys.chunk(writeId, chunkKeys.length));
-      await store(pending.subarray(0, pendingBytes), chunkKeys.length - 1);
+      const value = pending.subarray(0, pendingBytes);
+      checksums.push(crc32(value));
+      await store(value, chunkKeys.length - 1);
       pendingBytes = 0;
     };
     let crc = 0;
@@ -149,6 +156,7 @@ export class SnapshotStore {
       REPLACED_TTL_MS,
       encodeSeen(meta.seen),
       meta.leaseToken ?? '',
+      checksums.join(','),
     );
     const [version, lostChunk] = expectReply('EVAL (publish)', reply, isPair);
     if (version > 0) return { published: true, version, entries, bytes };
@@ -161,27 +169,20 @@ export class SnapshotStore {
   }
 
   /**
-   * The newest snapshot, checked as its values arrive one by one (lengths, checksums, the chunks'
-   * framing), none of it kept: its chunks are read from Redis again, each value checked against its
-   * first read, and decoded one by one when the snapshot is applied. Or why it can't be used (a value
-   * missing, corrupt), or null when there is none. Rejects when Redis fails.
+   * The newest snapshot, its header checked; its chunks are read when the snapshot is applied, value by
+   * value, each checked against the checksum its writer published before any of its chunks is decoded
+   * (one at a time, a turn of the event loop apart). A snapshot whose writer published none (an older
+   * version of this library) is first read whole to check its payload's checksum, none of it kept.
+   * Or why it can't be used (a value missing, corrupt), or null when there is none. Rejects when Redis fails.
    */
   async read(bucket: string): Promise<StoredSnapshot | null> {
-    const fields = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'bytes', 'seen');
+    const fields = await this.redis.hmget(this.keys.snapshot, 'version', 'writer', 'chunks', 'bytes', 'seen', 'checksums');
     const [version, count, bytes] = [fields[0], fields[2], fields[3]].map(Number);
     const writeId = fields[1];
     if (![version, count, bytes].every((n) => Number.isSafeInteger(n) && n > 0) || !writeId) return null;
     try {
       const header = decodeHeader(await this.value(writeId, version, 0), bytes, bucket);
-      const payload = new PayloadDecoder(header, true);
-      const checksums: number[] = [];
-      for (let index = 1; index < count; index++) {
-        const part = await this.value(writeId, version, index);
-        checksums.push(crc32(part));
-        payload.push(part);
-        payload.takeBodies(); // checked for their framing, not kept
-      }
-      payload.checkWhole();
+      const checksums = publishedChecksums(fields[5], count - 1) ?? (await this.checksumsOfWhole(writeId, version, header, count));
       const dump = { entries: header.entries, createdAt: header.createdAt, chunks: () => this.chunks(writeId, version, header, checksums) };
       return { version, dump, seen: decodeSeen(fields[4]) };
     } catch (error) {
@@ -190,15 +191,29 @@ export class SnapshotStore {
     }
   }
 
-  /** The chunks of a snapshot that `read` checked, read again value by value, each decoded when pulled. */
+  /** Reads a snapshot's payload values once, checking the payload whole (lengths, checksum, framing); their checksums. */
+  private async checksumsOfWhole(writeId: string, version: number, header: DumpHeader, count: number): Promise<number[]> {
+    const payload = new PayloadDecoder(header, true);
+    const checksums: number[] = [];
+    for (let index = 1; index < count; index++) {
+      const part = await this.value(writeId, version, index);
+      checksums.push(crc32(part));
+      payload.push(part);
+      payload.takeBodies(); // checked for their framing, not kept
+    }
+    payload.checkWhole();
+    return checksums;
+  }
+
+  /**
+   * The chunks of a snapshot, read value by value, each value checked against `checksums` and each
+   * chunk decoded when pulled; at the end, the payload is checked whole and the count of entries too.
+   */
   private async *chunks(writeId: string, version: number, header: DumpHeader, checksums: number[]): AsyncGenerator<DecodedChunk> {
     const payload = new PayloadDecoder(header, true);
     let entries = 0;
     for (let index = 1; index <= checksums.length; index++) {
-      const part = await this.value(writeId, version, index);
-      if (crc32(part) !== checksums[index - 1]) throw new CacheWorkerDumpError(messages.dumpPayloadChecksum());
-      payload.push(part);
-      for (const body of payload.takeBodies()) {
+      for (const body of await this.bodiesOf(payload, writeId, version, index, checksums[index - 1]!)) {
         const chunk = decodeChunkBody(body, header);
         entries += chunk.items.length / 2;
         yield chunk;
@@ -208,12 +223,30 @@ export class SnapshotStore {
     checkCount(header, entries);
   }
 
+  /**
+   * The chunks that value `index` completes, the value checked against `checksum`, holding nothing of it:
+   * they are decoded a turn of the event loop apart, and the value is dropped at once.
+   */
+  private async bodiesOf(payload: PayloadDecoder, writeId: string, version: number, index: number, checksum: number): Promise<ChunkBody[]> {
+    const part = await this.value(writeId, version, index);
+    if (crc32(part) !== checksum) throw new CacheWorkerDumpError(messages.dumpPayloadChecksum());
+    payload.push(part);
+    return payload.takeBodies().map(detachedBody);
+  }
+
   /** Value `index` of the snapshot `writeId` wrote (0: its header); throws `CacheWorkerDumpError` when it is gone. */
   private async value(writeId: string, version: number, index: number): Promise<Buffer> {
     const part = await this.redis.getBuffer(this.keys.chunk(writeId, index));
     if (part === null) throw new CacheWorkerDumpError(messages.snapshotTorn(version));
     return part;
   }
+}
+
+/** The checksums a writer published for `count` values, or null when it published none that fit. */
+function publishedChecksums(field: string | null, count: number): number[] | null {
+  if (!field) return null;
+  const checksums = field.split(',').map(Number);
+  return checksums.length === count && checksums.every((n) => Number.isSafeInteger(n) && n >= 0) ? checksums : null;
 }
 
 const isPair = (reply: unknown): reply is [number, number] =>

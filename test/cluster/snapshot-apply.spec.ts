@@ -84,14 +84,37 @@ describe('cluster mode: applying a snapshot', () => {
     const secondEnd = second + 4 + payload.readUInt32LE(second);
     expect(payload[second + 4]).toBe(0x5b);
     payload[secondEnd - 1] = 0x20;
-    const sealed = encodeHeader({ ...header, payloadCrc: crc32(payload) });
     await client.set(valueKey(1), payload);
-    await client.set(valueKey(0), sealed);
+    await client.set(valueKey(0), encodeHeader({ ...header, payloadCrc: crc32(payload) }));
+    await client.hset('{bad-chunk:versions}:snapshot', 'checksums', String(crc32(payload)));
 
     const reader = await open('bad-chunk', 0);
     expect(reader.store.stats().startedFrom).toBe('empty');
     expect(reader.store.size).toBe(0);
     const said = `shared snapshot can't be used: the chunk at byte ${header.payloadStart + second} can't be read`;
     expect(reader.logger.at('warn', said)).toHaveLength(1);
+  });
+
+  it('reads a snapshot whose writer published no checksums of its values (an older version) by checking it whole first', async () => {
+    const writer = await open('no-checksums', 0);
+    for (let i = 0; i < 5_000; i++) writer.store.set(`k${i}`, { key: `k${i}`, version: i });
+    await writer.store.dump();
+    const hash = '{no-checksums:versions}:snapshot';
+    expect((await client.hget(hash, 'checksums'))?.split(',')).toHaveLength(1);
+    await client.hdel(hash, 'checksums');
+    const reader = await open('no-checksums', 0);
+    expect(reader.store.stats().startedFrom).toBe('snapshot');
+    expect(reader.store.size).toBe(5_000);
+    expect(reader.store.peek('k4999')).toEqual({ key: 'k4999', version: 4999 });
+
+    // Corrupt, it is refused before any entry is stored.
+    const writeId = await client.hget(hash, 'writer');
+    const valueKey = `{no-checksums:versions}:snapshot:${writeId}:1`;
+    const payload = (await client.getBuffer(valueKey))!;
+    payload[payload.length - 3] ^= 0xff;
+    await client.set(valueKey, payload);
+    const third = await open('no-checksums', 0);
+    expect(third.store.stats().startedFrom).toBe('empty');
+    expect(third.logger.at('warn', "shared snapshot can't be used: the payload checksum does not match")).toHaveLength(1);
   });
 });
