@@ -9,7 +9,7 @@ export const CLUSTER_BUCKET = 'bench-cluster';
 
 /**
  * A Nest application context with one store of `CLUSTER_BUCKET`; cluster mode when `cluster` is
- * given; `seed` entries from `init`. `counter.loads` counts the source's calls.
+ * given; the entries `seed()` makes from `init`. `counter.loads` counts the source's calls.
  */
 export async function startInstance({ cluster, refreshInterval = 0, source, seed }) {
   const counter = { loads: 0 };
@@ -19,7 +19,7 @@ export async function startInstance({ cluster, refreshInterval = 0, source, seed
       return source(key);
     }
     init() {
-      return seed ? { ok: true, seed } : undefined;
+      return seed ? { ok: true, seed: seed() } : undefined;
     }
   }
   CacheWorker({ bucket: CLUSTER_BUCKET, refreshInterval })(BenchStore);

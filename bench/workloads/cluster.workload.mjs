@@ -183,7 +183,8 @@ async function coldStart(target, { coldKeys: count, loadMs, concurrency }) {
  */
 async function bigSnapshot(target, { bigKeys: count }) {
   const cluster = { redis: target.options, namespace: 'big' };
-  const seed = new Map(Array.from({ length: count }, (_, i) => [keyOf(i), valueOf(i)]));
+  // Built when `init` asks for it, and garbage once the bucket holds it: a production leader holds its bucket alone.
+  const seed = () => new Map(Array.from({ length: count }, (_, i) => [keyOf(i), valueOf(i)]));
   const client = target.client();
   const leader = await startInstance({ cluster, source: instant, seed });
   try {
