@@ -112,7 +112,8 @@ export function checkDumpSize(header: DumpHeader, size: number): void {
  * start collecting garbage in the middle of the read. Decoding, it keeps nothing of a piece, so the
  * caller may reuse the buffer it passes. Or it hands over each chunk's bytes (`keepBytes`, for a
  * reader that decodes chunks one at a time: `takeBodies`), views of the pieces, which then must not
- * be reused. The checksum is checked at `finish()` or `checkWhole()`, before any other reason to reject.
+ * be reused (`detachedBody` makes them hold nothing of them). The checksum is checked at `finish()`
+ * or `checkWhole()`, before any other reason to reject.
  */
 export class PayloadDecoder {
   private crc = 0;
@@ -120,7 +121,7 @@ export class PayloadDecoder {
   /** Each chunk decoded (`finish`). */
   private readonly chunks: DecodedChunk[] = [];
   /** The bytes of each chunk read since `takeBodies` was last called, and where it starts in the payload. */
-  private kept: ChunkBody[] = [];
+  private kept: ChunkBytes[] = [];
   /** Offset in the payload of the frame being read. */
   private frameStart = 0;
   /** The length of the frame's body once its prefix is read; null while reading the prefix. */
@@ -181,8 +182,8 @@ export class PayloadDecoder {
     return { flat, ages: allAges(chunks, this.header.createdAt), createdAt: this.header.createdAt };
   }
 
-  /** The bytes of each chunk read since the last call (`keepBytes`), for `decodeChunkBody`. */
-  takeBodies(): ChunkBody[] {
+  /** The bytes of each chunk read since the last call (`keepBytes`). */
+  takeBodies(): ChunkBytes[] {
     const bodies = this.kept;
     this.kept = [];
     return bodies;
@@ -202,7 +203,7 @@ export class PayloadDecoder {
 
   /**
    * Takes a whole length prefix or a whole body, from a piece or, when `reused`, from the gathering
-   * space (a body kept from there is copied).
+   * space (a body kept from there is copied: the same push may gather the next frame into it).
    */
   private take(bytes: Buffer, reused: boolean): void {
     if (this.bodyLength === null) {
@@ -223,9 +224,14 @@ export class PayloadDecoder {
   }
 }
 
-/** A chunk's bytes, and where it starts in its dump's payload. */
+/** A chunk's bytes as `takeBodies` gives them, and where it starts in its dump's payload. */
+export interface ChunkBytes {
+  body: Buffer;
+  offset: number;
+}
+
+/** A chunk's body of its own (`detachedBody`): the text of a JSON chunk, or a copy of its bytes. */
 export interface ChunkBody {
-  /** The bytes, or the text of a JSON chunk (see `detachedBody`). */
   body: Buffer | string;
   offset: number;
 }
@@ -236,12 +242,11 @@ export interface ChunkBody {
  * loop then drops the value at once: held that long, values outlived collections of the young
  * generation, and the external memory they kept made V8 mark the whole heap every 64 MB of them.
  */
-export function detachedBody({ body, offset }: ChunkBody): ChunkBody {
-  if (typeof body === 'string') return { body, offset };
+export function detachedBody({ body, offset }: ChunkBytes): ChunkBody {
   return { body: body[0] === JSON_CHUNK_START ? body.toString('utf8') : Buffer.from(body), offset };
 }
 
-/** Decodes a chunk's bytes that `takeBodies` gave; throws `CacheWorkerDumpError` when it isn't a chunk. */
+/** Decodes a chunk's body; throws `CacheWorkerDumpError` when it isn't a chunk. */
 export function decodeChunkBody({ body, offset }: ChunkBody, header: DumpHeader): DecodedChunk {
   return decodeChunk(body, header.version) ?? fail(messages.dumpBadChunk(header.payloadStart + offset));
 }

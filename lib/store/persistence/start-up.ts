@@ -79,8 +79,8 @@ export class StartUp<K, V> {
 
   /**
    * `fill` for the shared snapshot, in slices with turns of the event loop between them: the instance
-   * keeps hearing from Redis. False, the bucket emptied again, when a chunk can't be read (or Redis
-   * failed while they were read again).
+   * keeps hearing from Redis. False, the bucket emptied again, when a value or chunk can't be used,
+   * or reading them from Redis failed.
    */
   private async fillInSlices(snapshot: DumpChunks): Promise<boolean> {
     const keep = this.keeper();
