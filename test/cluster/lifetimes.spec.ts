@@ -14,7 +14,7 @@ function agedStore(options: Partial<CacheWorkerOptions>): Type<CacheWorkerStore<
     load(key: string): LoadResult<string> {
       loads.push(key);
       if (key.startsWith('gone')) return { ok: false, error: `no ${key}`, retryAfter: 60_000 };
-      return key.startsWith('short') ? { ok: true, value: key, maxAge: 300 } : { ok: true, value: key };
+      return key.startsWith('short') ? { ok: true, value: key, maxAge: 1_500 } : { ok: true, value: key };
     }
   }
   return AgedStore as never;
@@ -42,16 +42,17 @@ describe('cluster mode: entry lifetimes', () => {
   it("an instance started from the shared snapshot keeps each entry's storedAt and own maxAge", async () => {
     const first = await instance('snapshot-ages');
     await first.store.fetch('long');
-    first.store.set('mine', 'written', { maxAge: 400 });
+    // Long enough to outlast a second instance's start on a loaded machine.
+    first.store.set('mine', 'written', { maxAge: 3_000 });
     await first.store.dump(); // shares the snapshot
     const long = first.store.inspect('long')!;
     const mine = first.store.inspect('mine')!;
     const second = await instance('snapshot-ages');
     expect(second.store.stats().startedFrom).toBe('snapshot');
     expect(second.store.inspect('long')).toMatchObject({ storedAt: long.storedAt, expiresAt: long.expiresAt });
-    expect(second.store.inspect('mine')).toMatchObject({ storedAt: mine.storedAt, expiresAt: mine.storedAt! + 400 });
+    expect(second.store.inspect('mine')).toMatchObject({ storedAt: mine.storedAt, expiresAt: mine.storedAt! + 3_000 });
     await waitFor(() => second.store.size === 1, 'the entry to expire on the other instance at its own time');
-    expect(Date.now()).toBeGreaterThanOrEqual(mine.storedAt! + 400);
+    expect(Date.now()).toBeGreaterThanOrEqual(mine.storedAt! + 3_000);
   });
 
   it('a snapshot applied to a running instance brings the ages of its entries', async () => {
@@ -68,12 +69,12 @@ describe('cluster mode: entry lifetimes', () => {
   it('an own maxAge travels with set and with values loaded on a read', async () => {
     const first = await instance('message-ages');
     const second = await instance('message-ages');
-    first.store.set('written', 'w', { maxAge: 300 });
+    first.store.set('written', 'w', { maxAge: 1_500 });
     await first.store.fetch('short-1');
     await waitFor(() => second.store.has('written') && second.store.has('short-1'), 'the messages');
     for (const key of ['written', 'short-1']) {
       const state = second.store.inspect(key)!;
-      expect(state.expiresAt).toBe(state.storedAt! + 300);
+      expect(state.expiresAt).toBe(state.storedAt! + 1_500);
     }
     await waitFor(() => second.store.size === 0, 'both to expire on the other instance');
     expect(second.loads).toEqual([]);
