@@ -42,7 +42,7 @@ export default {
     try {
       const cluster = { label: ' (Redis Cluster, 3 masters)', options: { nodes: servers.nodes }, client: () => new Cluster(servers.nodes) };
       rows.push(...(await loadRows(cluster, sizes, one, null)));
-      rows.push(...(await changeLatency(cluster, sizes)), ...(await coldStart(cluster, sizes)));
+      rows.push(...(await changeLatency(cluster, sizes)), ...(await coldStart(cluster, sizes)), ...(await bigSnapshot(cluster, sizes)));
     } finally {
       await servers.stop();
     }
@@ -214,7 +214,7 @@ async function bigSnapshot(target, { bigKeys: count }) {
       for (const size of [read.size, same.size, refreshed.size]) {
         if (size !== count) throw new Error(`workload 20: the follower holds ${size} of ${count} entries`);
       }
-      return snapshotRows(count, bytes, write, read, { same, refreshed });
+      return snapshotRows(target.label, count, bytes, write, read, { same, refreshed });
     } finally {
       await follower.end({ kill: true });
     }
@@ -225,8 +225,8 @@ async function bigSnapshot(target, { bigKeys: count }) {
 }
 
 /** The rows of `bigSnapshot`: the leader's figures come from this process, the follower's from its own. */
-function snapshotRows(count, bytes, write, read, applied) {
-  const entries = `snapshot of ${count} entries (${(bytes / 1e6).toFixed(0)} MB)`;
+function snapshotRows(label, count, bytes, write, read, applied) {
+  const entries = `snapshot of ${count} entries (${(bytes / 1e6).toFixed(0)} MB)${label}`;
   const ofSnapshot = (extra) => ({ unit: 'bytes', library: extra, baselineName: 'the snapshot', baseline: bytes, ratio: extra / bytes, target: atMost(1.5) });
   const running = (name, apply) => [
     row({ measure: `${entries}: a running instance applies the leader's next one (${name}), max event-loop delay`, unit: 'ms', library: apply.maxMs, target: atMostAbsolute(50) }),
