@@ -1,5 +1,5 @@
 import { CacheWorkerDumpError } from '../errors/cache-worker.errors.js';
-import type { DumpHeader } from '../store/persistence/dump-decoder.js';
+import type { DumpHeader } from '../store/persistence/dump-header.js';
 import { readAnyDumpFile } from '../store/persistence/dump-file.js';
 import { describeError, describeKey } from '../utils/describe.js';
 import { valueText } from '../utils/value-text.js';

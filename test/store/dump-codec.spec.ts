@@ -2,7 +2,8 @@ import { crc32 } from 'node:zlib';
 import { encodeChunks, encodeDump, encodeHeader, headerLength, type EncodedChunk } from '../../lib/store/persistence/dump-codec.js';
 import fc from 'fast-check';
 import { legacyDump } from '../support/legacy-dump.js';
-import { decodeDump, decodeHeader, entryAge, PayloadDecoder } from '../../lib/store/persistence/dump-decoder.js';
+import { decodeDump, entryAge, PayloadDecoder } from '../../lib/store/persistence/dump-decoder.js';
+import { decodeHeader } from '../../lib/store/persistence/dump-header.js';
 import type { StoredAge } from '../../lib/store/bucket/lifetimes.js';
 
 const BUCKET = 'codec';

@@ -1,17 +1,8 @@
-import { deserialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import { CacheWorkerDumpError } from '../../errors/cache-worker.errors.js';
 import * as messages from '../../cache-worker.messages.js';
-import { decodeKey } from './key-codec.js';
-import {
-  DUMP_FORMAT_VERSION,
-  FIRST_VERSION_WITH_AGES,
-  FIXED_HEADER,
-  JSON_CHUNK_START,
-  V8_CHUNK_START,
-  MAGIC,
-  OLDEST_READABLE_VERSION,
-} from './dump-codec.js';
+import { JSON_CHUNK_START, V8_CHUNK_START } from './dump-codec.js';
+import { decodeChunk, decodeChunkKeys, type ChunkBytes, type DecodedChunk } from './dump-chunk.js';
+import { decodeHeader, failDump, type DumpHeader } from './dump-header.js';
 
 /** What a dump holds, read and checked. */
 export interface DecodedDump {
@@ -24,13 +15,6 @@ export interface DecodedDump {
    */
   ages: unknown[] | null;
   createdAt: number;
-}
-
-/** One chunk of a dump: its entries (keys and values alternating, keys as the dump stores them: see `decodeChunkKeys`) and their ages. */
-export interface DecodedChunk {
-  items: unknown[];
-  /** The ages of the chunk's entries, as `DecodedDump.ages` holds them; null for a chunk without. */
-  ages: unknown[] | null;
 }
 
 /**
@@ -46,64 +30,6 @@ export interface DumpChunks {
    * read, or, at the end, when they hold another count of entries than the header.
    */
   chunks(): AsyncIterable<DecodedChunk>;
-}
-
-/** A checked header: whose dump it is, where the payload starts and what it must hold. */
-export interface DumpHeader {
-  bucket: string;
-  version: number;
-  payloadStart: number;
-  payloadLength: number;
-  payloadCrc: number;
-  entries: number;
-  createdAt: number;
-}
-
-function fail(reason: string): never {
-  throw new CacheWorkerDumpError(reason);
-}
-
-/**
- * Checks the header at the start of `head` (the first bytes of a dump of `size` bytes) for bucket
- * `bucket`, and that the dump's size is the one the header gives; throws `CacheWorkerDumpError`.
- */
-export function decodeHeader(head: Buffer, size: number, bucket: string): DumpHeader {
-  const header = readHeader(head, size, bucket);
-  checkDumpSize(header, size);
-  return header;
-}
-
-/**
- * Checks the header's magic, version, checksum and, unless `bucket` is null, its bucket; the size
- * of the dump is left to `checkDumpSize`, so a truncated dump's header can still be shown.
- */
-export function readHeader(head: Buffer, size: number, bucket: string | null): DumpHeader {
-  if (size < FIXED_HEADER + 4) fail(messages.dumpTooShort(size));
-  if (!head.subarray(0, MAGIC.length).equals(MAGIC)) fail(messages.dumpBadMagic());
-  const version = head.readUInt16LE(8);
-  if (version < OLDEST_READABLE_VERSION || version > DUMP_FORMAT_VERSION) {
-    fail(messages.dumpBadVersion(version, OLDEST_READABLE_VERSION, DUMP_FORMAT_VERSION));
-  }
-  const headerEnd = FIXED_HEADER + head.readUInt16LE(10);
-  if (size < headerEnd + 4) fail(messages.dumpTooShort(size));
-  if (crc32(head.subarray(0, headerEnd)) !== head.readUInt32LE(headerEnd)) fail(messages.dumpHeaderChecksum());
-  const found = head.toString('utf8', FIXED_HEADER, headerEnd);
-  if (bucket !== null && found !== bucket) fail(messages.dumpOtherBucket(found));
-  return {
-    bucket: found,
-    version,
-    payloadStart: headerEnd + 4,
-    payloadLength: Number(head.readBigUInt64LE(28)),
-    payloadCrc: head.readUInt32LE(16),
-    entries: head.readUInt32LE(12),
-    createdAt: head.readDoubleLE(20),
-  };
-}
-
-/** Checks that a dump of `size` bytes is as long as its header says. */
-export function checkDumpSize(header: DumpHeader, size: number): void {
-  const expected = header.payloadStart + header.payloadLength;
-  if (size !== expected) fail(messages.dumpTruncated(expected, size));
 }
 
 /**
@@ -193,11 +119,11 @@ export class PayloadDecoder {
   checkWhole(): void {
     const { header } = this;
     if (this.received !== header.payloadLength) {
-      fail(messages.dumpTruncated(header.payloadStart + header.payloadLength, header.payloadStart + this.received));
+      failDump(messages.dumpTruncated(header.payloadStart + header.payloadLength, header.payloadStart + this.received));
     }
-    if (this.crc >>> 0 !== header.payloadCrc) fail(messages.dumpPayloadChecksum());
+    if (this.crc >>> 0 !== header.payloadCrc) failDump(messages.dumpPayloadChecksum());
     if (this.failedAt !== null || this.bodyLength !== null || this.gathering !== null) {
-      fail(messages.dumpBadChunk(header.payloadStart + (this.failedAt ?? this.frameStart)));
+      failDump(messages.dumpBadChunk(header.payloadStart + (this.failedAt ?? this.frameStart)));
     }
   }
 
@@ -224,58 +150,9 @@ export class PayloadDecoder {
   }
 }
 
-/** A chunk's bytes as `takeBodies` gives them, and where it starts in its dump's payload. */
-export interface ChunkBytes {
-  body: Buffer;
-  offset: number;
-}
-
-/** A chunk's body of its own (`detachedBody`): the text of a JSON chunk, or a copy of its bytes. */
-export interface ChunkBody {
-  body: Buffer | string;
-  offset: number;
-}
-
-/**
- * A chunk's body that holds nothing of the bytes it was read from: a JSON chunk as its text, in the
- * heap, any other as a copy. A reader that decodes a value's chunks over several turns of the event
- * loop then drops the value at once: held that long, values outlived collections of the young
- * generation, and the external memory they kept made V8 mark the whole heap every 64 MB of them.
- */
-export function detachedBody({ body, offset }: ChunkBytes): ChunkBody {
-  return { body: body[0] === JSON_CHUNK_START ? body.toString('utf8') : Buffer.from(body), offset };
-}
-
-/** Decodes a chunk's body; throws `CacheWorkerDumpError` when it isn't a chunk. */
-export function decodeChunkBody({ body, offset }: ChunkBody, header: DumpHeader): DecodedChunk {
-  return decodeChunk(body, header.version) ?? fail(messages.dumpBadChunk(header.payloadStart + offset));
-}
-
 /** Checks that a dump's chunks held the count of entries its header gives. */
 export function checkCount(header: DumpHeader, entries: number): void {
-  if (entries !== header.entries) fail(messages.dumpCountMismatch(header.entries, entries));
-}
-
-/** Turns the keys of entries read from a dump (keys and values alternating) into the keys the bucket uses, in place. */
-export function decodeChunkKeys(items: unknown[]): void {
-  for (let i = 0; i < items.length; i += 2) items[i] = decodeKey(items[i]);
-}
-
-/** The entries and ages of a chunk's body in a dump of format `version`, or null when it isn't a chunk. */
-function decodeChunk(body: Buffer | string, version: number): DecodedChunk | null {
-  let items: unknown;
-  try {
-    // v8.deserialize makes typed arrays that view the bytes it was given: give it bytes of their own,
-    // never bytes the reader or the decoder reuses.
-    if (typeof body === 'string') items = JSON.parse(body);
-    else items = body[0] === JSON_CHUNK_START ? JSON.parse(body.toString('utf8')) : deserialize(Buffer.from(body));
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(items)) return null;
-  const ages: unknown = version < FIRST_VERSION_WITH_AGES ? null : items.pop();
-  if (items.length % 2 !== 0 || !(ages === null || (Array.isArray(ages) && ages.length === items.length))) return null;
-  return { items, ages: ages as unknown[] | null };
+  if (entries !== header.entries) failDump(messages.dumpCountMismatch(header.entries, entries));
 }
 
 /** Reads a whole dump held in memory, checking every field; throws `CacheWorkerDumpError` with the reason. */

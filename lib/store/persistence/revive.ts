@@ -3,7 +3,8 @@ import { describeError } from '../../utils/describe.js';
 import * as messages from '../../cache-worker.messages.js';
 import { isThenable } from '../loading/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
-import { decodeChunkKeys, ownMaxAgeOf, storedAtOf, type DumpChunks } from './dump-decoder.js';
+import { decodeChunkKeys } from './dump-chunk.js';
+import { ownMaxAgeOf, storedAtOf, type DumpChunks } from './dump-decoder.js';
 
 type Revive<V> = ((value: unknown) => V) | undefined;
 

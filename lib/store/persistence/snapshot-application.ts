@@ -3,7 +3,8 @@ import { pastMaxAge, type Bucket } from '../bucket/index.js';
 import type { CacheWorkerLogger } from '../logger.interface.js';
 import type { StoreCallbacks } from '../store-callbacks.js';
 import { ValueKeyedMap } from '../value-keyed-map.js';
-import { decodeChunkKeys, type DumpChunks } from './dump-decoder.js';
+import { decodeChunkKeys } from './dump-chunk.js';
+import type { DumpChunks } from './dump-decoder.js';
 import { eachChunkInTurns, eachRevivedInSlices } from './revive.js';
 import { sameData } from './same-data.js';
 
