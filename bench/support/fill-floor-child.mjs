@@ -1,19 +1,17 @@
 // The floor under workload 20's big-snapshot delays, in a process of its own and with no library in
-// it:   fork('fill-floor-child.mjs', ['<count>', '<window ms>'], { execArgv: ['--expose-gc'] })
+// it:   fork('fill-floor-child.mjs', ['<count>'], { execArgv: ['--expose-gc'] })
 // The entries of the big snapshot (keyOf/valueOf) are held as JSON chunks of about 64 KB in buffers
 // (outside the heap, as a snapshot's values are in Redis). It then fills maps from them, parsing
 // and storing one chunk per turn of the event loop, and parses and stores them all again over the
-// same keys (each value replaced by a new one, as when every value was refreshed), sampling its loop
-// until `window` ms from the start, as a running follower is sampled (V8 collects the old values,
-// and shrinks its heap, once the process is idle). It sends { fill, replace, size }, each
-// { wallMs, maxMs }: what V8 alone costs this machine for that data.
+// same keys (each value replaced by a new one, as when every value was refreshed). It sends
+// { fill, replace, size }, each { wallMs, maxMs }: what V8 alone costs this machine for that data.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { keyOf, sleep, valueOf } from './data.mjs';
+import { keyOf, valueOf } from './data.mjs';
 import { measured } from './measured.mjs';
 
 const CHUNK_BYTES = 64 * 1024;
 
-const [count, window] = process.argv.slice(2).map(Number);
+const count = Number(process.argv[2]);
 const chunks = [];
 let pending = [];
 let pendingBytes = 0;
@@ -39,11 +37,7 @@ const storeAll = async () => {
   }
 };
 const fill = await measured(storeAll);
-const replace = await measured(async () => {
-  const started = performance.now();
-  await storeAll();
-  await sleep(window - (performance.now() - started));
-});
+const replace = await measured(storeAll);
 const figures = ({ wallMs, maxMs }) => ({ wallMs, maxMs });
 const size = maps.reduce((sum, map) => sum + map.size, 0);
 process.send({ fill: figures(fill), replace: figures(replace), size });

@@ -33,7 +33,7 @@ export default {
     const rows = [];
     const redis = await startRedisServer();
     const one = await loadsPerInterval(null, sizes, 1);
-    const floor = await measureFillFloor(sizes.bigKeys, followerWindow(sizes.bigKeys));
+    const floor = await measureFillFloor(sizes.bigKeys);
     try {
       const single = { label: '', options: redis.url, client: () => new Redis(redis.url) };
       rows.push(...(await loadRows(single, sizes, one, await loadsPerInterval(null, sizes, 3))));
@@ -202,7 +202,7 @@ async function bigSnapshot(target, { bigKeys: count }, floor) {
       // after the leader's write long enough for the whole of the follower's read and apply (about 10 s
       // for 2,000,000 entries on 2 CPUs; half that window ended before the apply did). First a snapshot
       // of the same data (what a follower mostly receives), then one after a refresh of every value.
-      const window = followerWindow(count);
+      const window = Math.max(1_000, count / 100);
       const watch = async (write) => {
         await follower.ask('watch');
         await write();
@@ -228,9 +228,6 @@ async function bigSnapshot(target, { bigKeys: count }, floor) {
   }
 }
 
-/** How long a running follower is sampled after the leader's write, for a snapshot of `count` entries. */
-const followerWindow = (count) => Math.max(1_000, count / 100);
-
 /**
  * The rows of `bigSnapshot`: the leader's figures come from this process, the follower's from its own.
  * The delays of a fill and of a refresh of every value stand beside those of the plain fill (`floor`).
@@ -243,8 +240,8 @@ function snapshotRows(label, count, bytes, write, read, applied, floor) {
     const beside = plain === null ? {} : { baselineName: plain.name, baseline: plain.maxMs, ...(plain.maxMs > 0 ? { ratio: maxMs / plain.maxMs } : {}) };
     return row({ measure, unit: 'ms', library: maxMs, ...beside, target: atMostAbsolute(50) });
   };
-  const plainFill = { name: 'a plain script parsing them into 64 maps, a chunk per turn', maxMs: floor.fill.maxMs };
-  const plainReplace = { name: 'the same over the maps that hold them, sampled as long', maxMs: floor.replace.maxMs };
+  const plainFill = { name: 'a plain script parsing them into a Map, a chunk per turn', maxMs: floor.fill.maxMs };
+  const plainReplace = { name: 'the same over a Map that holds them', maxMs: floor.replace.maxMs };
   const running = (name, apply, plain) => [
     delay(`${entries}: a running instance applies the leader's next one (${name}), max event-loop delay`, apply.maxMs, plain),
     row({ measure: `${entries}: a running instance applies the leader's next one (${name}), peak extra memory`, ...ofSnapshot(apply.extra) }),
