@@ -297,7 +297,7 @@ export class BucketCoordinator<K = unknown, V = unknown> implements EngineObserv
     const read = await this.readSnapshot();
     if (read === null) return { result: 'failed', error: messages.snapshotAbsent() };
     if (this.closed) return { result: 'failed', error: messages.snapshotApplyAborted() };
-    await this.engine.applySnapshot(read.dump, (key) => this.stamps.changedAfter(read.seen, key));
+    await this.engine.applySnapshot(read.dump, read.version, (key) => this.stamps.changedAfter(read.seen, key));
     this.stamps.settle(read.seen);
     return { result: 'applied', version: read.version, entries: read.dump.entries };
   }

@@ -51,6 +51,7 @@ export class CacheWorkerEventsBridge implements OnModuleInit {
           emit(CACHE_WORKER_EVENTS.dumped, payload);
         },
         dumpFailed: (error) => emit(CACHE_WORKER_EVENTS.dumpFailed, { error }),
+        snapshotApplied: (applied) => emit(CACHE_WORKER_EVENTS.snapshotApplied, applied),
         // A full bucket may evict on every miss: no payload is built while no listener would get it.
         evicted: (key, cause) => {
           if (emitter.hasListeners?.(CACHE_WORKER_EVENTS.evicted) !== false) emit(CACHE_WORKER_EVENTS.evicted, { key, cause });

@@ -22,6 +22,11 @@ export const CACHE_WORKER_EVENTS = Object.freeze({
    * `maxWeight`, or removed by its `maxAge` or `expireAfterIdle`; payload {@link CacheWorkerEvictedEvent}.
    */
   evicted: 'cache-worker.evicted',
+  /**
+   * In cluster mode, a running instance applied the snapshot another instance shared (a start from
+   * one is told by `stats().startedFrom`); payload {@link CacheWorkerSnapshotAppliedEvent}.
+   */
+  snapshotApplied: 'cache-worker.snapshot-applied',
 });
 
 /** Payload of `cache-worker.loaded`. */
@@ -99,4 +104,16 @@ export interface CacheWorkerEvictedEvent<K = unknown> {
    * `maxAge` (the bucket's or its own); `'idle'`, it was not read for `expireAfterIdle`.
    */
   cause: 'size' | 'expired' | 'idle';
+}
+
+/** Payload of `cache-worker.snapshot-applied`. */
+export interface CacheWorkerSnapshotAppliedEvent {
+  /** The bucket's name. */
+  bucket: string;
+  /** The shared snapshot's version. */
+  version: number;
+  /** The entries it holds. */
+  entries: number;
+  /** Time its read and application took (a chunk at a time, reads served meanwhile). */
+  durationMs: number;
 }

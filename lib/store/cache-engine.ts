@@ -358,9 +358,14 @@ export class CacheEngine<K, V> {
     this.storeLoaded(key, own < 0 ? { ok: true, value, extra } : { ok: true, value, extra, maxAge: own });
   }
 
-  /** Applies another instance's snapshot (its chunks, as read from it), as `SnapshotApplication` says. */
-  async applySnapshot(snapshot: DumpChunks, changedSince: (key: K) => boolean): Promise<void> {
+  /**
+   * Applies another instance's snapshot of `version` (its chunks, as read from it), as
+   * `SnapshotApplication` says, and tells the observers once it is applied.
+   */
+  async applySnapshot(snapshot: DumpChunks, version: number, changedSince: (key: K) => boolean): Promise<void> {
+    const started = performance.now();
     if (await this.snapshots.apply(snapshot, changedSince)) this.dumps.schedule();
+    this.observers.notify('snapshotApplied', { version, entries: snapshot.entries, durationMs: performance.now() - started });
   }
 
   /**

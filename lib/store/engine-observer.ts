@@ -42,6 +42,8 @@ export interface EngineObserver<K = unknown, V = unknown> {
   backedOff?(key: K, error: string, until: number): void;
   /** The key left the bucket: to keep it within `maxEntries` and `maxWeight` (`size`), or by its age or idleness. */
   evicted?(key: K, cause: RemovalCause): void;
+  /** A running instance applied another instance's snapshot, of this `version` and count of entries. */
+  snapshotApplied?(applied: { version: number; entries: number; durationMs: number }): void;
   /** The store's `dump()` was called; `dump()` resolves once a promise returned here settles too. */
   dumpRequested?(): void | Promise<void>;
 }

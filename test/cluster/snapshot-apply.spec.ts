@@ -1,6 +1,14 @@
 import { crc32 } from 'node:zlib';
+import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { Redis } from 'ioredis';
-import { CacheWorker, CacheWorkerModule, CacheWorkerStore, type LoadResult } from '../../lib/index.js';
+import {
+  CACHE_WORKER_EVENTS,
+  CacheWorker,
+  CacheWorkerModule,
+  CacheWorkerStore,
+  type CacheWorkerSnapshotAppliedEvent,
+  type LoadResult,
+} from '../../lib/index.js';
 import { decodeHeader, encodeHeader } from '../../lib/store/persistence/index.js';
 import { bootApp } from '../support/nest-app.js';
 import { RecordingLogger } from '../support/recording-logger.js';
@@ -20,7 +28,10 @@ describe('cluster mode: applying a snapshot', () => {
   let client: Redis;
   const opened: Array<{ close(): Promise<void> }> = [];
 
-  /** An instance of an app with one bucket, `versions`, whose values come from `source`. */
+  /**
+   * An instance of an app with one bucket, `versions`, whose values come from `source`; its
+   * `cache-worker.snapshot-applied` events are in `applied` (the app imports `EventEmitterModule`).
+   */
   async function open(namespace: string, refreshInterval: number) {
     @CacheWorker({ bucket: 'versions' })
     class VersionStore extends CacheWorkerStore<string, Versioned> {
@@ -30,11 +41,17 @@ describe('cluster mode: applying a snapshot', () => {
     }
     const logger = new RecordingLogger();
     const app = await bootApp(
-      [CacheWorkerModule.forRoot({ cluster: { redis: redis.url, namespace } }), CacheWorkerModule.forFeature([{ store: VersionStore, refreshInterval }])],
+      [
+        EventEmitterModule.forRoot(),
+        CacheWorkerModule.forRoot({ cluster: { redis: redis.url, namespace } }),
+        CacheWorkerModule.forFeature([{ store: VersionStore, refreshInterval }]),
+      ],
       logger,
     );
     opened.push(app);
-    return { store: app.get(VersionStore), logger };
+    const applied: CacheWorkerSnapshotAppliedEvent[] = [];
+    app.get(EventEmitter2).on(CACHE_WORKER_EVENTS.snapshotApplied, (event: CacheWorkerSnapshotAppliedEvent) => applied.push(event));
+    return { store: app.get(VersionStore), logger, applied };
   }
 
   beforeAll(async () => {
@@ -68,6 +85,24 @@ describe('cluster mode: applying a snapshot', () => {
     // The leader loaded 'same' again on each refresh (a new object each time); the follower kept its own.
     expect(follower.store.peek('same')).toBe(held);
     expect(leader.store.peek('same')).not.toBe(held);
+  });
+
+  it('a running instance tells each snapshot it applied (cache-worker.snapshot-applied), not the one it started from', async () => {
+    const writer = await open('applied-event', 0);
+    for (let i = 0; i < 3; i++) writer.store.set(`k${i}`, { key: `k${i}`, version: 0 });
+    await writer.store.dump();
+    const reader = await open('applied-event', 0);
+    expect(reader.store.stats().startedFrom).toBe('snapshot');
+    expect(reader.applied).toEqual([]);
+
+    writer.store.set('k3', { key: 'k3', version: 0 });
+    await writer.store.dump();
+    const version = Number(await client.hget('{applied-event:versions}:snapshot', 'version'));
+    await waitFor(() => reader.applied.length === 1, 'the reader to apply the next snapshot');
+    expect(reader.applied[0]).toEqual({ bucket: 'versions', version, entries: 4, durationMs: expect.any(Number) });
+    expect(reader.applied[0]!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(reader.store.size).toBe(4);
+    expect(writer.applied).toEqual([]); // its own snapshot is none it applies
   });
 
   it('starts without a snapshot whose checksums hold but one of whose chunks can not be decoded, and says which', async () => {
