@@ -9,9 +9,10 @@ export const CLUSTER_BUCKET = 'bench-cluster';
 
 /**
  * A Nest application context with one store of `CLUSTER_BUCKET`; cluster mode when `cluster` is
- * given; the entries `seed()` makes from `init`. `counter.loads` counts the source's calls.
+ * given; the entries `seed()` makes from `init`; `modules`, more modules for the app to import.
+ * `counter.loads` counts the source's calls.
  */
-export async function startInstance({ cluster, refreshInterval = 0, source, seed }) {
+export async function startInstance({ cluster, refreshInterval = 0, source, seed, modules = [] }) {
   const counter = { loads: 0 };
   class BenchStore extends CacheWorkerStore {
     load(key) {
@@ -25,7 +26,7 @@ export async function startInstance({ cluster, refreshInterval = 0, source, seed
   CacheWorker({ bucket: CLUSTER_BUCKET, refreshInterval })(BenchStore);
   class BenchAppModule {}
   Module({
-    imports: [CacheWorkerModule.forRoot(cluster ? { cluster } : {}), CacheWorkerModule.forFeature([BenchStore])],
+    imports: [...modules, CacheWorkerModule.forRoot(cluster ? { cluster } : {}), CacheWorkerModule.forFeature([BenchStore])],
   })(BenchAppModule);
   const app = await NestFactory.createApplicationContext(BenchAppModule, { logger: ['error'], abortOnError: false });
   return { app, store: app.get(BenchStore), counter };

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * Forks `bench/support/follower-child.mjs`, a follower of `cluster` in its own process, and talks to
  * it over IPC: `read` is what its start from the shared snapshot measured; `ask(message)` sends a
- * message and resolves to its answer. Each answer rejects if the process ends before it.
+ * message and resolves to its answer; `next()` resolves to the next message it sends. Each rejects
+ * if the process ends before it.
  * @param {Record<string, unknown>} cluster the instance's cluster option
  */
 export function startFollowerProcess(cluster) {
@@ -23,6 +24,7 @@ export function startFollowerProcess(cluster) {
       child.send(message);
       return answered;
     },
+    next: answer,
     /** Resolves once the process has ended: asks it to close, or kills it when `kill`. */
     async end({ kill = false } = {}) {
       if (kill && child.exitCode === null) child.kill();
