@@ -1,10 +1,10 @@
 // The floor under workload 20's big-snapshot delays, in a process of its own and with no library in
-// it:   fork('fill-floor-child.mjs', ['<count>'], { execArgv: ['--expose-gc'] })
+// it:   node --expose-gc fill-floor-child.mjs <count>
 // The entries of the big snapshot (keyOf/valueOf) are held as JSON chunks of about 64 KB in buffers
 // (outside the heap, as a snapshot's values are in Redis). It then fills maps from them, parsing
 // and storing one chunk per turn of the event loop, and parses and stores them all again over the
-// same keys (each value replaced by a new one, as when every value was refreshed). It sends
-// { fill, replace, size }, each { wallMs, maxMs }: what V8 alone costs this machine for that data.
+// same keys (each value replaced by a new one, as when every value was refreshed). It prints
+// { fill, replace, size } as JSON, each { wallMs, maxMs }: what V8 alone costs this machine for that data.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { keyOf, valueOf } from './data.mjs';
 import { measured } from './measured.mjs';
@@ -40,5 +40,4 @@ const fill = await measured(storeAll);
 const replace = await measured(storeAll);
 const figures = ({ wallMs, maxMs }) => ({ wallMs, maxMs });
 const size = maps.reduce((sum, map) => sum + map.size, 0);
-process.send({ fill: figures(fill), replace: figures(replace), size });
-process.disconnect();
+process.stdout.write(JSON.stringify({ fill: figures(fill), replace: figures(replace), size }));

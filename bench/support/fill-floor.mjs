@@ -1,18 +1,12 @@
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { jsonFromChild } from './child-json.mjs';
 
 /**
  * Runs `fill-floor-child.mjs` for `count` entries and resolves to what it measured:
- * { fill, replace }, each { wallMs, maxMs }. Rejects if the process ends before it answers.
+ * { fill, replace }, each { wallMs, maxMs }.
  * @param {number} count
  */
 export async function measureFillFloor(count) {
-  const script = fileURLToPath(new URL('./fill-floor-child.mjs', import.meta.url));
-  const child = fork(script, [String(count)], { execArgv: ['--expose-gc'], env: { ...process.env, NODE_OPTIONS: '' } });
-  const figures = await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`workload 20: the plain fill's process ended (exit code ${code}) before it answered`)));
-  });
+  const figures = await jsonFromChild('fill-floor-child.mjs', [String(count)]);
   if (figures.size !== count) throw new Error(`workload 20: the plain fill holds ${figures.size} of ${count} entries`);
   return figures;
 }

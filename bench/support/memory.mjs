@@ -1,8 +1,4 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import { jsonFromChild } from './child-json.mjs';
 
 /**
  * Memory in use after full garbage collections, each followed by a turn of the event loop so the
@@ -25,11 +21,6 @@ export async function settledHeap() {
  * as JSON: each heap figure comes from a process whose heap no other measurement touched.
  * @param {string[]} args
  */
-export async function measureInChild(args) {
-  const child = fileURLToPath(new URL('./memory-child.mjs', import.meta.url));
-  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', child, ...args], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-    maxBuffer: 1024 * 1024,
-  });
-  return JSON.parse(stdout);
+export function measureInChild(args) {
+  return jsonFromChild('memory-child.mjs', args);
 }
